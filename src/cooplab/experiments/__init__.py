@@ -1,0 +1,21 @@
+"""Experiments: one module per claim of the founding note.
+
+:data:`EXPERIMENTS` is the one list, in report order; later issues add their
+modules here.
+"""
+
+from cooplab.experiments import prisoners_dilemma
+from cooplab.experiments.base import FAILED, HELD, NOT_HELD, Check, Experiment, Table
+from cooplab.runtime.registry import Registry
+
+EXPERIMENTS: tuple[Experiment, ...] = (prisoners_dilemma.EXPERIMENT,)
+
+REGISTRY: Registry[Experiment] = Registry("experiment", EXPERIMENTS, key=lambda e: e.name)
+
+
+def get(name: str) -> Experiment:
+    """The experiment called ``name`` (``UnknownNameError`` lists the known ones)."""
+    return REGISTRY[name]
+
+
+__all__ = ["EXPERIMENTS", "FAILED", "HELD", "NOT_HELD", "REGISTRY", "Check", "Experiment", "Table", "get"]

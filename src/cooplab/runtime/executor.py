@@ -1,0 +1,295 @@
+"""Map a function over tasks: in-process, on a local process pool, or on Ray.
+
+Every backend returns one :class:`TaskOutcome` per task, in the order of the
+tasks. A task that raises does not stop the others: its outcome carries the
+error, the traceback and the task's inputs, and the other outcomes keep their
+values. Because each task carries everything it needs (its seed included), the
+backends give identical results.
+
+Backends
+--------
+``serial``
+    In this process, one task after another (debugging, tiny maps).
+``local``
+    A process pool on this machine (the default), ``workers`` processes.
+``ray``
+    Ray: a local Ray started for the run (``num_cpus=workers``), or an
+    existing cluster given by ``ray_address`` (cooplab must be installed on
+    its nodes). Needs the ``ray`` extra.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import logging
+import multiprocessing
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Generic, TypeVar
+
+from cooplab.runtime.progress import ProgressFn, null_progress
+
+__all__ = ["BACKENDS", "Executor", "TaskFailed", "TaskOutcome"]
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+BACKENDS = ("serial", "local", "ray")
+
+
+@dataclass(frozen=True)
+class TaskOutcome(Generic[T]):
+    """What became of one task.
+
+    Attributes
+    ----------
+    index
+        The task's position in the input sequence.
+    task
+        The task's inputs, as given.
+    value
+        The function's return value (``None`` if it failed).
+    error
+        ``"ExceptionType: message"`` if the task raised, else ``None``.
+    traceback
+        The formatted traceback if the task raised, else ``None``.
+    """
+
+    index: int
+    task: Any
+    value: T | None = None
+    error: str | None = None
+    traceback: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class TaskFailed(RuntimeError):
+    """Raised by :meth:`Executor.map_values` after all tasks ran, if any failed."""
+
+    def __init__(self, failures: Sequence[TaskOutcome[Any]], total: int) -> None:
+        self.failures = tuple(failures)
+        first = self.failures[0]
+        task_text = repr(first.task)
+        if len(task_text) > 300:
+            task_text = task_text[:297] + "..."
+        super().__init__(
+            f"{len(self.failures)} of {total} tasks failed; first: task {first.index} "
+            f"with inputs {task_text} raised {first.error}"
+        )
+
+
+def _call(fn: Callable[[Any], T], index: int, task: Any) -> TaskOutcome[T]:
+    try:
+        return TaskOutcome(index=index, task=task, value=fn(task))
+    except Exception as exc:  # a failing task must not take the others down
+        return TaskOutcome(
+            index=index,
+            task=task,
+            error=f"{type(exc).__name__}: {exc}",
+            traceback=traceback.format_exc(),
+        )
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    # fork is unsafe once threads exist (progress bars, BLAS); forkserver is
+    # cheap and safe on Linux; macOS and Windows spawn.
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context("spawn")
+
+
+class Executor:
+    """Runs tasks on the chosen backend; reuse one for many maps, then close it.
+
+    Parameters
+    ----------
+    backend
+        ``"local"`` (process pool, default), ``"serial"`` or ``"ray"``.
+    workers
+        Number of worker processes (local) or CPUs (a Ray started here);
+        defaults to the machine's CPU count.
+    ray_address
+        Address of an existing Ray cluster (``"auto"``, ``"ray://host:10001"``);
+        only with ``backend="ray"``.
+
+    Examples
+    --------
+    >>> with Executor("serial") as ex:
+    ...     [o.value for o in ex.map(abs, [-1, 2, -3])]
+    [1, 2, 3]
+    """
+
+    def __init__(
+        self,
+        backend: str = "local",
+        *,
+        workers: int | None = None,
+        ray_address: str | None = None,
+    ) -> None:
+        if backend not in BACKENDS:
+            raise ValueError(f"unknown backend {backend!r}; expected one of {', '.join(BACKENDS)}")
+        if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+            raise ValueError(f"workers must be a positive integer; got {workers!r}")
+        if ray_address is not None and backend != "ray":
+            raise ValueError("ray_address is only used with backend='ray'")
+        self.backend = backend
+        self.workers = workers or os.cpu_count() or 1
+        self.ray_address = ray_address
+        self._pool: cf.ProcessPoolExecutor | None = None
+        self._ray_started_here = False
+
+    # -- public API ---------------------------------------------------------
+    def map(
+        self,
+        fn: Callable[[Any], T],
+        tasks: Sequence[Any],
+        *,
+        progress: ProgressFn | None = None,
+    ) -> list[TaskOutcome[T]]:
+        """Apply ``fn`` to every task; return the outcomes in task order.
+
+        ``fn`` and the tasks must be picklable for the ``local`` and ``ray``
+        backends (a module-level function, plain data and seeds).
+        """
+        tasks = list(tasks)
+        report = progress or null_progress
+        report(0, len(tasks))
+        if not tasks:
+            return []
+        if self.backend == "serial" or (self.backend == "local" and (self.workers == 1 or len(tasks) == 1)):
+            return self._map_serial(fn, tasks, report)
+        if self.backend == "local":
+            return self._map_pool(fn, tasks, report)
+        return self._map_ray(fn, tasks, report)
+
+    def map_values(
+        self,
+        fn: Callable[[Any], T],
+        tasks: Sequence[Any],
+        *,
+        progress: ProgressFn | None = None,
+    ) -> list[T]:
+        """Like :meth:`map` but returns the values; raises :class:`TaskFailed` if any task failed.
+
+        All tasks run before the error is raised, so the log shows every failure.
+        """
+        outcomes = self.map(fn, tasks, progress=progress)
+        failures = [o for o in outcomes if not o.ok]
+        for failure in failures:
+            log.error("task %d %r failed:\n%s", failure.index, failure.task, failure.traceback)
+        if failures:
+            raise TaskFailed(failures, len(outcomes))
+        return [o.value for o in outcomes]  # type: ignore[misc]
+
+    def close(self) -> None:
+        """Shut the pool down (and a Ray started by this executor)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        if self._ray_started_here:
+            import ray
+
+            ray.shutdown()
+            self._ray_started_here = False
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Executor(backend={self.backend!r}, workers={self.workers})"
+
+    # -- backends -----------------------------------------------------------
+    @staticmethod
+    def _map_serial(fn: Callable[[Any], T], tasks: list[Any], report: ProgressFn) -> list[TaskOutcome[T]]:
+        outcomes = []
+        for i, task in enumerate(tasks):
+            outcomes.append(_call(fn, i, task))
+            report(i + 1, len(tasks))
+        return outcomes
+
+    def _map_pool(self, fn: Callable[[Any], T], tasks: list[Any], report: ProgressFn) -> list[TaskOutcome[T]]:
+        if self._pool is None:
+            self._pool = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=_pool_context())
+        futures = {self._pool.submit(_call, fn, i, task): i for i, task in enumerate(tasks)}
+        outcomes: list[TaskOutcome[T] | None] = [None] * len(tasks)
+        done_count = 0
+        try:
+            for future in cf.as_completed(futures):
+                i = futures[future]
+                try:
+                    outcomes[i] = future.result()
+                except Exception as exc:  # the worker died or the task did not pickle
+                    outcomes[i] = TaskOutcome(
+                        index=i,
+                        task=tasks[i],
+                        error=f"{type(exc).__name__}: {exc}",
+                        traceback=traceback.format_exc(),
+                    )
+                done_count += 1
+                report(done_count, len(tasks))
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+            raise
+        if any(o is not None and o.error and o.error.startswith("BrokenProcessPool") for o in outcomes):
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+        return outcomes  # type: ignore[return-value]
+
+    def _map_ray(self, fn: Callable[[Any], T], tasks: list[Any], report: ProgressFn) -> list[TaskOutcome[T]]:
+        try:
+            import ray
+        except ImportError as exc:
+            raise RuntimeError(
+                "the ray backend needs Ray; install it with: pip install 'cooplab[ray]'"
+            ) from exc
+        if not ray.is_initialized():
+            if self.ray_address is not None:
+                ray.init(address=self.ray_address, log_to_driver=False)
+            else:
+                ray.init(num_cpus=self.workers, include_dashboard=False, log_to_driver=False)
+            self._ray_started_here = True
+        remote_call = ray.remote(_call)
+        refs = [remote_call.remote(fn, i, task) for i, task in enumerate(tasks)]
+        index_of = {ref: i for i, ref in enumerate(refs)}
+        outcomes: list[TaskOutcome[T] | None] = [None] * len(tasks)
+        pending = list(refs)
+        done_count = 0
+        try:
+            while pending:
+                ready, pending = ray.wait(pending, num_returns=1)
+                for ref in ready:
+                    i = index_of[ref]
+                    try:
+                        outcomes[i] = ray.get(ref)
+                    except Exception as exc:  # the worker died or the task did not pickle
+                        outcomes[i] = TaskOutcome(
+                            index=i,
+                            task=tasks[i],
+                            error=f"{type(exc).__name__}: {exc}",
+                            traceback=traceback.format_exc(),
+                        )
+                    done_count += 1
+                    report(done_count, len(tasks))
+        except BaseException:
+            for ref in pending:
+                ray.cancel(ref, force=True)
+            raise
+        return outcomes  # type: ignore[return-value]
