@@ -462,12 +462,13 @@ def parse_params(spec: GameSpec, assignments: Sequence[str]) -> dict[str, Any]:
         if key not in known:
             listed = ", ".join(known) if known else "none"
             raise ValueError(f"{spec.name} has no parameter {key!r} (parameters: {listed})")
-        default = known[key]
         try:
-            value: Any = int(raw) if isinstance(default, int) and not isinstance(default, bool) else float(raw)
+            value: Any = int(raw)
         except ValueError:
-            kind = "an integer" if isinstance(default, int) else "a number"
-            raise ValueError(f"parameter {key} of {spec.name} must be {kind}; got {raw!r}") from None
+            try:
+                value = float(raw)
+            except ValueError:
+                raise ValueError(f"parameter {key} of {spec.name} must be a number; got {raw!r}") from None
         out[key] = value
     return out
 
