@@ -47,6 +47,7 @@ def select(names: Sequence[str] | None) -> list[Experiment]:
 def build_report(
     names: Sequence[str] | None = None,
     *,
+    experiments: Sequence[Experiment] | None = None,
     preset: str = "quick",
     seed: int = 0,
     out: Path | str = "cooplab-report",
@@ -63,6 +64,8 @@ def build_report(
     ----------
     names
         Experiments to run (``--only``); all by default.
+    experiments
+        Experiment records to run instead of the registered ones (your own).
     preset
         ``"quick"`` (a laptop minute) or ``"full"`` (the numbers for a paper).
     seed
@@ -78,7 +81,11 @@ def build_report(
     """
     if preset not in ("quick", "full"):
         raise ValueError(f"unknown preset {preset!r}; expected 'quick' or 'full'")
-    experiments = select(names)
+    if experiments is None:
+        experiments = select(names)
+    elif names:
+        raise ValueError("give either names or experiments, not both")
+    experiments = list(experiments)
     configs = [e.config(preset) for e in experiments]  # bad configs fail before anything runs
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

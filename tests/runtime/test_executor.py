@@ -1,0 +1,67 @@
+import importlib.util
+
+import pytest
+
+from cooplab.runtime import Executor, TaskFailed
+from cooplab.runtime.rng import spawn_seeds
+from tests.runtime.tasks import draw, fail_on_three, square
+
+
+@pytest.mark.parametrize("backend", ["serial", "local"])
+def test_map_keeps_order(backend):
+    with Executor(backend, workers=2) as ex:
+        assert [o.value for o in ex.map(square, range(10))] == [x * x for x in range(10)]
+
+
+@pytest.mark.parametrize("backend", ["serial", "local"])
+def test_failing_task_is_reported_with_its_inputs_and_others_kept(backend):
+    with Executor(backend, workers=2) as ex:
+        outcomes = ex.map(fail_on_three, [1, 2, 3, 4])
+        assert [o.ok for o in outcomes] == [True, True, False, True]
+        assert [o.value for o in outcomes if o.ok] == [1, 2, 4]
+        bad = outcomes[2]
+        assert bad.task == 3
+        assert bad.error == "ValueError: three is not allowed (got 3)"
+        assert "Traceback" in bad.traceback
+        with pytest.raises(TaskFailed, match=r"1 of 4 tasks failed; first: task 2 with inputs 3 raised ValueError"):
+            ex.map_values(fail_on_three, [1, 2, 3, 4])
+
+
+def test_progress_is_reported():
+    calls = []
+    with Executor("local", workers=2) as ex:
+        ex.map(square, range(5), progress=lambda d, t: calls.append((d, t)))
+    assert calls[0] == (0, 5) and calls[-1] == (5, 5)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+def test_backends_agree_on_seeded_tasks():
+    seeds = spawn_seeds(11, 6)
+    with Executor("serial") as a, Executor("local", workers=2) as b:
+        assert a.map_values(draw, seeds) == b.map_values(draw, seeds)
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="unknown backend 'gpu'"):
+        Executor("gpu")
+    with pytest.raises(ValueError, match="workers"):
+        Executor("local", workers=0)
+    with pytest.raises(ValueError, match="only used with backend='ray'"):
+        Executor("local", ray_address="auto")
+
+
+def test_empty_map():
+    assert Executor("local").map(square, []) == []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(importlib.util.find_spec("ray") is None, reason="needs the ray extra")
+def test_ray_backend_matches_local():
+    seeds = spawn_seeds(5, 4)
+    with Executor("local", workers=2) as local:
+        expected = local.map_values(draw, seeds)
+        failures = local.map(fail_on_three, [3, 4])
+    with Executor("ray", workers=2) as ray_ex:
+        assert ray_ex.map_values(draw, seeds) == expected
+        outcomes = ray_ex.map(fail_on_three, [3, 4])
+    assert [(o.ok, o.value, o.error) for o in outcomes] == [(o.ok, o.value, o.error) for o in failures]
