@@ -27,7 +27,9 @@ def test_games_show_prints_the_payoff_table(capsys):
 
 
 def test_games_show_with_params_and_n_players(capsys):
-    code, out, _ = run_cli(capsys, "games", "show", "public-goods", "--param", "n=3", "--param", "multiplier=2")
+    code, out, _ = run_cli(
+        capsys, "games", "show", "public-goods", "--param", "n=3", "--param", "multiplier=2"
+    )
     assert code == 0
     assert "Contribute" in out and "P3 gets" in out
     code, out, _ = run_cli(capsys, "games", "show", "stag-hunt", "--json")
@@ -35,25 +37,48 @@ def test_games_show_with_params_and_n_players(capsys):
 
 
 def test_run_json(capsys, tmp_path):
-    code, out, _ = run_cli(capsys, "run", "prisoners-dilemma", "--json", "--out", str(tmp_path), "--backend", "serial")
+    code, out, _ = run_cli(
+        capsys, "run", "prisoners-dilemma", "--json", "--out", str(tmp_path), "--backend", "serial"
+    )
     assert code == 0
     data = json.loads(out)
     assert data["status"] == "held"
     assert data["metrics"]["Nash equilibria"] == "(D, D)"
     assert data["metrics"]["price of anarchy"] == 3.0
     assert data["result"]["equilibria"] == [["D", "D"]]
-    code, out, _ = run_cli(capsys, "run", "prisoners-dilemma", "--json", "--out", str(tmp_path), "--backend", "serial")
+    code, out, _ = run_cli(
+        capsys, "run", "prisoners-dilemma", "--json", "--out", str(tmp_path), "--backend", "serial"
+    )
     assert json.loads(out)["reused"] is True
 
 
 def test_run_human_output(capsys, tmp_path):
-    code, out, _ = run_cli(capsys, "run", "prisoners-dilemma", "--out", str(tmp_path), "--no-progress", "--backend", "serial")
+    code, out, _ = run_cli(
+        capsys,
+        "run",
+        "prisoners-dilemma",
+        "--out",
+        str(tmp_path),
+        "--no-progress",
+        "--backend",
+        "serial",
+    )
     assert code == 0
     assert "held: The unique Nash equilibrium is (Defect, Defect)" in out
 
 
 def test_report_writes_html(capsys, tmp_path):
-    code, out, err = run_cli(capsys, "report", "--quick", "--out", str(tmp_path), "--only", "prisoners-dilemma", "--seed", "2")
+    code, out, err = run_cli(
+        capsys,
+        "report",
+        "--quick",
+        "--out",
+        str(tmp_path),
+        "--only",
+        "prisoners-dilemma",
+        "--seed",
+        "2",
+    )
     assert code == 0
     assert "prisoners-dilemma: held" in out
     html = (tmp_path / "report.html").read_text()
@@ -88,7 +113,16 @@ def test_experiments_and_version(capsys):
     ],
 )
 def test_bad_input_ends_with_one_line_error(capsys, tmp_path, argv, message):
-    code = main([*argv, *(["--out", str(tmp_path)] if argv[0] in ("run", "report") and "--out" not in argv else [])])
+    code = main(
+        [
+            *argv,
+            *(
+                ["--out", str(tmp_path)]
+                if argv[0] in ("run", "report") and "--out" not in argv
+                else []
+            ),
+        ]
+    )
     out, err = capsys.readouterr()
     assert code == 2
     assert "Traceback" not in err + out

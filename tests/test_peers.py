@@ -203,7 +203,17 @@ def test_constant_game_every_profile_is_an_equilibrium(gbt):
 
 
 @pytest.mark.parametrize(
-    "name", ["prisoners-dilemma", "stag-hunt", "chicken", "battle-of-the-sexes", "shapley", "public-goods", "tragedy-of-the-commons", "arms-race"]
+    "name",
+    [
+        "prisoners-dilemma",
+        "stag-hunt",
+        "chicken",
+        "battle-of-the-sexes",
+        "shapley",
+        "public-goods",
+        "tragedy-of-the-commons",
+        "arms-race",
+    ],
 )
 def test_catalog_pure_equilibria_match_gambit(gbt, name):
     # Fraction(float) is the float's exact binary value, so Gambit solves the
@@ -216,7 +226,9 @@ def test_catalog_pure_equilibria_match_gambit(gbt, name):
 # ---------------------------------------------------------------------------
 # (b) Expected payoffs of mixed profiles against Gambit and Nashpy
 # ---------------------------------------------------------------------------
-@pytest.mark.parametrize("shape", [(2, 2), (3, 5), (7, 4), (2, 3, 4), (3, 3, 3, 2)], ids=lambda s: "x".join(map(str, s)))
+@pytest.mark.parametrize(
+    "shape", [(2, 2), (3, 5), (7, 4), (2, 3, 4), (3, 3, 3, 2)], ids=lambda s: "x".join(map(str, s))
+)
 def test_expected_payoffs_match_gambit(gbt, shape):
     rng = np.random.default_rng([11, *shape])
     exact = random_exact_payoffs(rng, shape, "fractions")
@@ -231,14 +243,18 @@ def test_expected_payoffs_match_gambit(gbt, shape):
         float_profile = [[float(p) for p in probs] for probs in profile]
         # Gambit computes exactly in rationals; we compute in floats.
         want = [float(gp.payoff(p)) for p in players]
-        np.testing.assert_allclose(ours.expected_payoffs(float_profile), want, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(
+            ours.expected_payoffs(float_profile), want, rtol=1e-12, atol=1e-12
+        )
         dev = ours.deviation_payoffs(float_profile)
         for i, player in enumerate(players):
             want_dev = [float(gp.strategy_value(s)) for s in player.strategies]
             np.testing.assert_allclose(dev[i], want_dev, rtol=1e-12, atol=1e-12)
         if hasattr(gp, "player_regret"):  # pygambit >= 16.2
             want_regret = [float(gp.player_regret(p)) for p in players]
-            np.testing.assert_allclose(ours.regret(float_profile), want_regret, rtol=1e-12, atol=1e-12)
+            np.testing.assert_allclose(
+                ours.regret(float_profile), want_regret, rtol=1e-12, atol=1e-12
+            )
 
 
 def test_expected_payoffs_match_gambit_float_profiles(gbt):
@@ -256,7 +272,9 @@ def test_expected_payoffs_match_gambit_float_profiles(gbt):
         )
 
 
-@pytest.mark.parametrize("shape", [(2, 2), (3, 3), (4, 7), (10, 3)], ids=lambda s: "x".join(map(str, s)))
+@pytest.mark.parametrize(
+    "shape", [(2, 2), (3, 3), (4, 7), (10, 3)], ids=lambda s: "x".join(map(str, s))
+)
 def test_expected_payoffs_match_nashpy(nashpy, shape):
     rng = np.random.default_rng([13, *shape])
     A, B = rng.normal(size=(2, *shape))
@@ -265,7 +283,10 @@ def test_expected_payoffs_match_nashpy(nashpy, shape):
     for _ in range(20):
         sigma_r, sigma_c = rng.dirichlet(np.ones(shape[0])), rng.dirichlet(np.ones(shape[1]))
         np.testing.assert_allclose(
-            ours.expected_payoffs([sigma_r, sigma_c]), theirs[sigma_r, sigma_c], rtol=1e-12, atol=1e-12
+            ours.expected_payoffs([sigma_r, sigma_c]),
+            theirs[sigma_r, sigma_c],
+            rtol=1e-12,
+            atol=1e-12,
         )
 
 
@@ -324,7 +345,13 @@ EXACT = [
 ]
 SAME_GAME_OTHER_NUMBERS = [
     ("matrix_pd", "prisoners-dilemma", "symmetric-2x2", {"R": 5, "S": 0, "T": 10, "P": 1}, [0, 1]),
-    ("matrix_bos", "battle-of-the-sexes", "battle-of-the-sexes", {"high": 3, "low": 2, "miss": 0}, [0, 1]),
+    (
+        "matrix_bos",
+        "battle-of-the-sexes",
+        "battle-of-the-sexes",
+        {"high": 3, "low": 2, "miss": 0},
+        [0, 1],
+    ),
     ("matrix_sh", "stag-hunt", "stag-hunt", {"R": 2, "S": 0, "T": 1, "P": 1}, [0, 1]),
     ("matrix_cd", "chicken", "chicken", {"T": 4, "R": 3, "S": 1, "P": 0}, [1, 0]),
 ]
@@ -383,7 +410,11 @@ def test_shapley_game_equals_openspiel_up_to_relabelling(pyspiel):
     R, C, _, _ = openspiel_tables(pyspiel, "matrix_shapleys_game")
     ours = make("shapley")
     theirs = np.stack([R, C])
-    matches = [list(p) for p in itertools.permutations(range(3)) if np.array_equal(permuted(ours, list(p)), theirs)]
+    matches = [
+        list(p)
+        for p in itertools.permutations(range(3))
+        if np.array_equal(permuted(ours, list(p)), theirs)
+    ]
     assert sorted(matches) == [[0, 2, 1], [1, 0, 2], [2, 1, 0]]
     # And the structure agrees without any relabelling: no pure equilibrium,
     # uniform play is an equilibrium, not zero-sum.

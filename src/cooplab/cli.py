@@ -29,7 +29,9 @@ def _seed(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"a seed is a non-negative integer; got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"a seed is a non-negative integer; got {text!r}"
+        ) from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"a seed is a non-negative integer; got {value}")
     return value
@@ -47,15 +49,34 @@ def _workers(text: str) -> int:
 
 def _add_run_options(p: argparse.ArgumentParser, *, out_default: str) -> None:
     preset = p.add_mutually_exclusive_group()
-    preset.add_argument("--quick", dest="preset", action="store_const", const="quick", help="the quick preset (default)")
-    preset.add_argument("--full", dest="preset", action="store_const", const="full", help="the full preset")
+    preset.add_argument(
+        "--quick",
+        dest="preset",
+        action="store_const",
+        const="quick",
+        help="the quick preset (default)",
+    )
+    preset.add_argument(
+        "--full", dest="preset", action="store_const", const="full", help="the full preset"
+    )
     p.set_defaults(preset="quick")
     p.add_argument("--seed", type=_seed, default=0, help="the run's seed (default 0)")
     p.add_argument("--out", default=out_default, help=f"output folder (default {out_default})")
     p.add_argument("--fresh", action="store_true", help="recompute even if a stored result exists")
-    p.add_argument("--backend", choices=("local", "ray", "serial"), default="local", help="where parallel parts run")
-    p.add_argument("--workers", type=_workers, default=None, help="processes (local) or CPUs (a local Ray)")
-    p.add_argument("--ray-address", default=None, help="address of an existing Ray cluster (with --backend ray)")
+    p.add_argument(
+        "--backend",
+        choices=("local", "ray", "serial"),
+        default="local",
+        help="where parallel parts run",
+    )
+    p.add_argument(
+        "--workers", type=_workers, default=None, help="processes (local) or CPUs (a local Ray)"
+    )
+    p.add_argument(
+        "--ray-address",
+        default=None,
+        help="address of an existing Ray cluster (with --backend ray)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -72,7 +93,9 @@ def _parser() -> argparse.ArgumentParser:
     games_sub = games.add_subparsers(dest="games_command", metavar="show")
     show = games_sub.add_parser("show", help="print a game's payoffs as a table")
     show.add_argument("name", help="a game from `cooplab games`")
-    show.add_argument("--param", action="append", default=[], metavar="K=V", help="set a parameter (repeatable)")
+    show.add_argument(
+        "--param", action="append", default=[], metavar="K=V", help="set a parameter (repeatable)"
+    )
     show.add_argument("--json", action="store_true", help="print the game as JSON")
 
     sub.add_parser("experiments", help="list the experiments the report runs")
@@ -83,7 +106,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_run_options(run, out_default="cooplab-runs")
 
     report = sub.add_parser("report", help="run the experiments and write report.html")
-    report.add_argument("--only", nargs="+", metavar="NAME", default=None, help="run only these experiments")
+    report.add_argument(
+        "--only", nargs="+", metavar="NAME", default=None, help="run only these experiments"
+    )
     _add_run_options(report, out_default="cooplab-report")
     return parser
 
@@ -110,7 +135,10 @@ def _cmd_games(args: argparse.Namespace) -> int:
     for col in ("name", "players", "parameters (defaults)", "summary"):
         table.add_column(col)
     for spec in GAMES.values():
-        params = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in spec.parameters().items())
+        params = ", ".join(
+            f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
+            for k, v in spec.parameters().items()
+        )
         table.add_row(spec.name, spec.players, params or "-", spec.summary)
     _console().print(table)
     return EXIT_OK
@@ -135,7 +163,10 @@ def _cmd_games_show(args: argparse.Namespace) -> int:
         for a in game.action_names[1]:
             table.add_column(a, justify="center")
         for i, a in enumerate(game.action_names[0]):
-            cells = [f"{game.payoffs[0, i, j]:g}, {game.payoffs[1, i, j]:g}" for j in range(game.n_actions[1])]
+            cells = [
+                f"{game.payoffs[0, i, j]:g}, {game.payoffs[1, i, j]:g}"
+                for j in range(game.n_actions[1])
+            ]
             table.add_row(a, *cells)
     else:
         table = Table(title=f"{title}: payoffs per outcome")
@@ -171,7 +202,9 @@ def _cmd_experiments(args: argparse.Namespace) -> int:
 def _progress_bar(args: argparse.Namespace, description: str) -> Any:
     from cooplab.runtime.progress import ProgressBar
 
-    return ProgressBar(description, enabled=not args.no_progress and not getattr(args, "json", False))
+    return ProgressBar(
+        description, enabled=not args.no_progress and not getattr(args, "json", False)
+    )
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -201,12 +234,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(json.dumps(record.to_dict(), indent=2))
     else:
         console = _console()
-        console.print(f"[bold]{experiment.title}[/bold] (note section {experiment.section}): {record.status}")
+        console.print(
+            f"[bold]{experiment.title}[/bold] (note section {experiment.section}): {record.status}"
+        )
         if record.result is not None:
             for check in record.result.checks:
                 console.print(f"  {'held' if check.held else 'did not hold'}: {check.claim}")
             for key, value in record.result.metrics().items():
-                console.print(f"  {key}: {value:.6g}" if isinstance(value, float) else f"  {key}: {value}")
+                console.print(
+                    f"  {key}: {value:.6g}" if isinstance(value, float) else f"  {key}: {value}"
+                )
         if record.error:
             console.print(f"  error: {record.error}")
         console.print(f"  run folder: {record.run_dir}")
@@ -253,7 +290,12 @@ def _configure_logging(*, debug: bool) -> None:
         logger.setLevel(logging.DEBUG)
 
 
-COMMANDS = {"games": _cmd_games, "experiments": _cmd_experiments, "run": _cmd_run, "report": _cmd_report}
+COMMANDS = {
+    "games": _cmd_games,
+    "experiments": _cmd_experiments,
+    "run": _cmd_run,
+    "report": _cmd_report,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -270,11 +312,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
-        print("cooplab: interrupted; finished results are kept in their run folders", file=sys.stderr)
+        print(
+            "cooplab: interrupted; finished results are kept in their run folders", file=sys.stderr
+        )
         return 130
     except (ValueError, TypeError, KeyError, OSError, RuntimeError, UsageError) as exc:
         if args.debug:
             raise
         message = str(exc) if not isinstance(exc, KeyError) or not exc.args else str(exc.args[0])
-        print(f"cooplab: error: {message.splitlines()[0] if message else type(exc).__name__}", file=sys.stderr)
+        print(
+            f"cooplab: error: {message.splitlines()[0] if message else type(exc).__name__}",
+            file=sys.stderr,
+        )
         return EXIT_USAGE

@@ -4,7 +4,14 @@ import numpy as np
 import pytest
 
 from cooplab.experiments import EXPERIMENTS, get, prisoners_dilemma
-from cooplab.experiments.prisoners_dilemma import NO_DILEMMA, OTHER_DILEMMA, PD, PD_ALTERNATION, Config, classify
+from cooplab.experiments.prisoners_dilemma import (
+    NO_DILEMMA,
+    OTHER_DILEMMA,
+    PD,
+    PD_ALTERNATION,
+    Config,
+    classify,
+)
 from cooplab.games.catalog import symmetric_2x2
 from cooplab.runtime import Executor, as_generator
 from cooplab.testing import check_experiment

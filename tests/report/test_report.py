@@ -104,19 +104,31 @@ def test_interrupted_report_keeps_what_finished(tmp_path):
 
 def test_same_seed_same_numbers_different_seed_different_random_games(tmp_path):
     a = build_report(["prisoners-dilemma"], out=tmp_path / "a", seed=3, backend="serial").records[0]
-    b = build_report(["prisoners-dilemma"], out=tmp_path / "b", seed=3, backend="local", workers=2).records[0]
+    b = build_report(
+        ["prisoners-dilemma"], out=tmp_path / "b", seed=3, backend="local", workers=2
+    ).records[0]
     c = build_report(["prisoners-dilemma"], out=tmp_path / "c", seed=4, backend="serial").records[0]
     assert a.result == b.result
     assert a.result.random_dilemmas != c.result.random_dilemmas
-    ra = json.loads(next((tmp_path / "a" / "runs" / "prisoners-dilemma").iterdir()).joinpath("result.json").read_text())
-    rb = json.loads(next((tmp_path / "b" / "runs" / "prisoners-dilemma").iterdir()).joinpath("result.json").read_text())
+    ra = json.loads(
+        next((tmp_path / "a" / "runs" / "prisoners-dilemma").iterdir())
+        .joinpath("result.json")
+        .read_text()
+    )
+    rb = json.loads(
+        next((tmp_path / "b" / "runs" / "prisoners-dilemma").iterdir())
+        .joinpath("result.json")
+        .read_text()
+    )
     assert ra == rb
 
 
 def test_selection_does_not_change_an_experiments_numbers(tmp_path):
     alone = build_report(["prisoners-dilemma"], out=tmp_path / "x", backend="serial").records[0]
     broken = _record("broken", _explode)
-    together = build_report(experiments=[broken, PD], out=tmp_path / "y", backend="serial").records[1]
+    together = build_report(experiments=[broken, PD], out=tmp_path / "y", backend="serial").records[
+        1
+    ]
     assert alone.result == together.result
 
 
@@ -134,4 +146,6 @@ def test_ray_backend_gives_the_local_results(tmp_path):
     ray = build_report(["prisoners-dilemma"], out=tmp_path / "ray", backend="ray", workers=2)
     assert ray.records[0].status == "held"
     assert dataclasses.asdict(ray.records[0].result) == dataclasses.asdict(local.records[0].result)
-    assert np.array_equal(np.array(ray.records[0].result.regions), np.array(local.records[0].result.regions))
+    assert np.array_equal(
+        np.array(ray.records[0].result.regions), np.array(local.records[0].result.regions)
+    )

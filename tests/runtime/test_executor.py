@@ -23,7 +23,9 @@ def test_failing_task_is_reported_with_its_inputs_and_others_kept(backend):
         assert bad.task == 3
         assert bad.error == "ValueError: three is not allowed (got 3)"
         assert "Traceback" in bad.traceback
-        with pytest.raises(TaskFailed, match=r"1 of 4 tasks failed; first: task 2 with inputs 3 raised ValueError"):
+        with pytest.raises(
+            TaskFailed, match=r"1 of 4 tasks failed; first: task 2 with inputs 3 raised ValueError"
+        ):
             ex.map_values(fail_on_three, [1, 2, 3, 4])
 
 
@@ -64,4 +66,6 @@ def test_ray_backend_matches_local():
     with Executor("ray", workers=2) as ray_ex:
         assert ray_ex.map_values(draw, seeds) == expected
         outcomes = ray_ex.map(fail_on_three, [3, 4])
-    assert [(o.ok, o.value, o.error) for o in outcomes] == [(o.ok, o.value, o.error) for o in failures]
+    assert [(o.ok, o.value, o.error) for o in outcomes] == [
+        (o.ok, o.value, o.error) for o in failures
+    ]

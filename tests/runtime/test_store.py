@@ -54,7 +54,7 @@ def test_unreadable_result_counts_as_unfinished(tmp_path):
 
 
 def test_nan_is_refused(tmp_path):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="JSON compliant"):
         atomic_write_json(tmp_path / "x.json", {"v": float("nan")})
 
 

@@ -18,4 +18,14 @@ def get(name: str) -> Experiment:
     return REGISTRY[name]
 
 
-__all__ = ["EXPERIMENTS", "FAILED", "HELD", "NOT_HELD", "REGISTRY", "Check", "Experiment", "Table", "get"]
+__all__ = [
+    "EXPERIMENTS",
+    "FAILED",
+    "HELD",
+    "NOT_HELD",
+    "REGISTRY",
+    "Check",
+    "Experiment",
+    "Table",
+    "get",
+]

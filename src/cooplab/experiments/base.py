@@ -31,7 +31,7 @@ from cooplab.runtime.executor import Executor
 from cooplab.runtime.progress import ProgressFn
 from cooplab.runtime.serialize import from_jsonable, to_jsonable
 
-__all__ = ["HELD", "NOT_HELD", "FAILED", "Check", "Experiment", "Table", "verdict_of"]
+__all__ = ["FAILED", "HELD", "NOT_HELD", "Check", "Experiment", "Table", "verdict_of"]
 
 HELD = "held"
 NOT_HELD = "did not hold"

@@ -144,11 +144,17 @@ class Result:
         return {
             "payoffs (T, R, P, S)": f"({T:g}, {R:g}, {P:g}, {S:g})",
             "Nash equilibria": ", ".join("(" + ", ".join(e) + ")" for e in self.equilibria),
-            "equilibrium payoffs": ", ".join(str(tuple(round(x, 6) for x in p)) for p in self.equilibrium_payoffs),
+            "equilibrium payoffs": ", ".join(
+                str(tuple(round(x, 6) for x in p)) for p in self.equilibrium_payoffs
+            ),
             "social optimum": ", ".join("(" + ", ".join(e) + ")" for e in self.social_optima),
-            "optimum payoffs": ", ".join(str(tuple(round(x, 6) for x in p)) for p in self.optimum_payoffs),
+            "optimum payoffs": ", ".join(
+                str(tuple(round(x, 6) for x in p)) for p in self.optimum_payoffs
+            ),
             "welfare gap (optimum - equilibrium)": self.welfare_gap,
-            "price of anarchy": self.price_of_anarchy if self.price_of_anarchy is not None else "undefined",
+            "price of anarchy": self.price_of_anarchy
+            if self.price_of_anarchy is not None
+            else "undefined",
             "regret of (C, C) per player": ", ".join(f"{x:g}" for x in self.regret_at_cooperation),
             "grid games classified": grid_points,
             "grid disagreements with T>R>P>S, 2R>T+S": self.grid_mismatches,
@@ -255,7 +261,9 @@ def run(
         else np.empty((0, 4))
     )
     random_labels = np.array([x for chunk in labels[n_grid_tasks:] for x in chunk], dtype=int)
-    random_conditions = np.array([not prisoners_dilemma_conditions(*row) for row in random_rows], dtype=bool)
+    random_conditions = np.array(
+        [not prisoners_dilemma_conditions(*row) for row in random_rows], dtype=bool
+    )
     random_is_pd = random_labels == PD
 
     orderings = _orderings()
@@ -299,7 +307,8 @@ def run(
         optimum_payoffs=tuple(tuple(game.payoffs[(slice(None), *o)].tolist()) for o in optima),
         pareto_optimal=tuple(game.outcome_names(o) for o in game.pareto_optimal_outcomes()),
         welfare=tuple(
-            ("(" + ", ".join(game.outcome_names(o)) + ")", float(welfare[o])) for o in game.pure_outcomes()
+            ("(" + ", ".join(game.outcome_names(o)) + ")", float(welfare[o]))
+            for o in game.pure_outcomes()
         ),
         welfare_gap=best - eq_welfare,
         price_of_anarchy=best / eq_welfare if eq_welfare > 0 else None,
@@ -309,7 +318,7 @@ def run(
         regions=tuple(tuple(int(x) for x in row) for row in regions.reshape(tt.shape)),
         region_counts=tuple(int(np.sum(regions == k)) for k in range(len(REGIONS))),
         grid_mismatches=int(np.sum(grid_is_pd != grid_conditions)),
-        random_games=int(len(random_rows)),
+        random_games=len(random_rows),
         random_mismatches=int(np.sum(random_is_pd != random_conditions)),
         random_dilemmas=int(np.sum(random_is_pd)),
         orderings=orderings,
@@ -330,9 +339,12 @@ def _orderings() -> tuple[Ordering, ...]:
                 R=values["R"],
                 P=values["P"],
                 S=values["S"],
-                equilibria=tuple("".join(game.outcome_names(e)) for e in game.pure_nash_equilibria()),
+                equilibria=tuple(
+                    "".join(game.outcome_names(e)) for e in game.pure_nash_equilibria()
+                ),
                 optima=tuple(
-                    "".join(game.outcome_names(tuple(o))) for o in np.argwhere(welfare == welfare.max())
+                    "".join(game.outcome_names(tuple(o)))
+                    for o in np.argwhere(welfare == welfare.max())
                 ),
                 region=classify(game),
                 conditions_hold=not prisoners_dilemma_conditions(
@@ -378,7 +390,10 @@ def figures(result: Result) -> list[tuple[str, Any]]:
     )
     ax.set_xlabel("T (temptation), with R = 1 and P = 0")
     ax.set_ylabel("S (sucker's payoff)")
-    ax.set_title("Which symmetric 2x2 games are prisoner's dilemmas\n(colours: computed from each game's outcomes; lines: T = R, S = P, T + S = 2R)", fontsize=10)
+    ax.set_title(
+        "Which symmetric 2x2 games are prisoner's dilemmas\n(colours: computed from each game's outcomes; lines: T = R, S = P, T + S = 2R)",
+        fontsize=10,
+    )
     present = [k for k in range(len(REGIONS)) if result.region_counts[k] > 0]
     ax.legend(
         handles=[Patch(color=colours[k], label=REGIONS[k]) for k in present],
@@ -393,7 +408,10 @@ def figures(result: Result) -> list[tuple[str, Any]]:
     values = [w[1] for w in result.welfare]
     eq_labels = {"(" + ", ".join(e) + ")" for e in result.equilibria}
     opt_labels = {"(" + ", ".join(e) + ")" for e in result.social_optima}
-    bar_colours = [PALETTE[3] if lab in eq_labels else PALETTE[2] if lab in opt_labels else "#BBBBBB" for lab in labels]
+    bar_colours = [
+        PALETTE[3] if lab in eq_labels else PALETTE[2] if lab in opt_labels else "#BBBBBB"
+        for lab in labels
+    ]
     ax2.bar(labels, values, color=bar_colours)
     for x, v in enumerate(values):
         ax2.text(x, v, f"{v:g}", ha="center", va="bottom", fontsize=9)
@@ -420,7 +438,13 @@ def tables(result: Result) -> list[Table]:
     return [
         Table(
             title="The 24 strict orderings of (T, R, P, S), valued 4 > 3 > 2 > 1",
-            columns=("ordering", "pure equilibria", "welfare optimum", "analysis finds", "T>R>P>S and 2R>T+S"),
+            columns=(
+                "ordering",
+                "pure equilibria",
+                "welfare optimum",
+                "analysis finds",
+                "T>R>P>S and 2R>T+S",
+            ),
             rows=rows,
             note="Only T > R > P > S is a prisoner's dilemma; R > T > P > S is the stag hunt, T > R > S > P chicken.",
         )

@@ -105,7 +105,9 @@ def run_experiment(
                 reused = True
                 log.info("%s: reusing the finished result in %s", experiment.name, run.path)
             except (TypeError, ValueError) as exc:  # written by an older version
-                log.warning("%s: stored result unreadable (%s); running again", experiment.name, exc)
+                log.warning(
+                    "%s: stored result unreadable (%s); running again", experiment.name, exc
+                )
         if result is None:
             rng = as_generator(child_seed(seed, experiment.name))
             if run is not None:
@@ -125,7 +127,12 @@ def run_experiment(
         status = verdict_of(result.checks)
         error = tb = None
     except Exception as exc:  # one failing experiment must not stop a report
-        status, error, tb, figures = FAILED, f"{type(exc).__name__}: {exc}", traceback.format_exc(), []
+        status, error, tb, figures = (
+            FAILED,
+            f"{type(exc).__name__}: {exc}",
+            traceback.format_exc(),
+            [],
+        )
         log.error("%s failed: %s", experiment.name, error)
         if run is not None:
             with open(run.log_path, "a", encoding="utf-8") as fh:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import inspect
 import math
 import numbers
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -166,7 +166,9 @@ def stag_hunt(R: float = 4, T: float = 3, P: float = 2, S: float = 0) -> NormalF
     """
     R, T, P, S = (_real(k, v) for k, v in (("R", R), ("T", T), ("P", P), ("S", S)))
     if not (R > T >= P > S):
-        raise ValueError(f"a stag hunt needs R > T >= P > S; got R={R:g}, T={T:g}, P={P:g}, S={S:g}")
+        raise ValueError(
+            f"a stag hunt needs R > T >= P > S; got R={R:g}, T={T:g}, P={P:g}, S={S:g}"
+        )
     return symmetric_2x2(R, S, T, P, actions=("Stag", "Hare"), name="Stag hunt")
 
 
@@ -217,11 +219,16 @@ def battle_of_the_sexes(high: float = 2, low: float = 1, miss: float = 0) -> Nor
     """
     high, low, miss = _real("high", high), _real("low", low), _real("miss", miss)
     if not (high > low > miss):
-        raise ValueError(f"battle of the sexes needs high > low > miss; got {high:g}, {low:g}, {miss:g}")
+        raise ValueError(
+            f"battle of the sexes needs high > low > miss; got {high:g}, {low:g}, {miss:g}"
+        )
     A = np.array([[high, miss], [miss, low]])
     B = np.array([[low, miss], [miss, high]])
     return NormalFormGame.from_bimatrix(
-        A, B, action_names=[["Opera", "Football"], ["Opera", "Football"]], name="Battle of the sexes"
+        A,
+        B,
+        action_names=[["Opera", "Football"], ["Opera", "Football"]],
+        name="Battle of the sexes",
     )
 
 
@@ -253,7 +260,9 @@ def rock_paper_scissors(win: float = 1) -> NormalFormGame:
     win = _positive("win", win)
     A = win * np.array([[0.0, -1.0, 1.0], [1.0, 0.0, -1.0], [-1.0, 1.0, 0.0]])
     actions = ["Rock", "Paper", "Scissors"]
-    return NormalFormGame.from_bimatrix(A, -A, action_names=[actions, actions], name="Rock-paper-scissors")
+    return NormalFormGame.from_bimatrix(
+        A, -A, action_names=[actions, actions], name="Rock-paper-scissors"
+    )
 
 
 def shapley_game() -> NormalFormGame:
@@ -271,7 +280,9 @@ def shapley_game() -> NormalFormGame:
     A = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [1.0, 0.0, 0.0]])
     B = np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
     actions = ["a", "b", "c"]
-    return NormalFormGame.from_bimatrix(A, B, action_names=[actions, actions], name="Shapley's game")
+    return NormalFormGame.from_bimatrix(
+        A, B, action_names=[actions, actions], name="Shapley's game"
+    )
 
 
 def pure_coordination(n_actions: int = 2, reward: float = 1) -> NormalFormGame:
@@ -288,7 +299,9 @@ def pure_coordination(n_actions: int = 2, reward: float = 1) -> NormalFormGame:
     reward = _positive("reward", reward)
     A = reward * np.eye(k)
     actions = [f"x{j}" for j in range(k)]
-    return NormalFormGame.from_bimatrix(A, A.copy(), action_names=[actions, actions], name="Pure coordination")
+    return NormalFormGame.from_bimatrix(
+        A, A.copy(), action_names=[actions, actions], name="Pure coordination"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -434,7 +447,9 @@ class GameSpec:
         unknown = [k for k in params if k not in known]
         if unknown:
             listed = ", ".join(known) if known else "none"
-            raise ValueError(f"{self.name} has no parameter {', '.join(map(repr, unknown))} (parameters: {listed})")
+            raise ValueError(
+                f"{self.name} has no parameter {', '.join(map(repr, unknown))} (parameters: {listed})"
+            )
         return self.factory(**params)
 
     def build_from_strings(self, assignments: Sequence[str]) -> NormalFormGame:
@@ -447,7 +462,9 @@ class GameSpec:
         if "References" not in doc:
             return ""
         tail = doc.split("References", 1)[1].split("\n")
-        return " ".join(line.strip() for line in tail if line.strip() and set(line.strip()) != {"-"})
+        return " ".join(
+            line.strip() for line in tail if line.strip() and set(line.strip()) != {"-"}
+        )
 
 
 def parse_params(spec: GameSpec, assignments: Sequence[str]) -> dict[str, Any]:
@@ -468,7 +485,9 @@ def parse_params(spec: GameSpec, assignments: Sequence[str]) -> dict[str, Any]:
             try:
                 value = float(raw)
             except ValueError:
-                raise ValueError(f"parameter {key} of {spec.name} must be a number; got {raw!r}") from None
+                raise ValueError(
+                    f"parameter {key} of {spec.name} must be a number; got {raw!r}"
+                ) from None
         out[key] = value
     return out
 
@@ -476,18 +495,34 @@ def parse_params(spec: GameSpec, assignments: Sequence[str]) -> dict[str, Any]:
 GAMES: Registry[GameSpec] = Registry(
     "game",
     (
-        GameSpec("prisoners-dilemma", prisoners_dilemma, "Cooperate or defect; defection dominates", "2"),
+        GameSpec(
+            "prisoners-dilemma", prisoners_dilemma, "Cooperate or defect; defection dominates", "2"
+        ),
         GameSpec("stag-hunt", stag_hunt, "Coordinate on the risky stag or the safe hare", "2"),
         GameSpec("chicken", chicken, "Swerve or drive on; someone must yield", "2"),
         GameSpec("hawk-dove", hawk_dove, "Contest a resource; fights are costly", "2"),
-        GameSpec("battle-of-the-sexes", battle_of_the_sexes, "Meet, but each prefers a different place", "2"),
+        GameSpec(
+            "battle-of-the-sexes",
+            battle_of_the_sexes,
+            "Meet, but each prefers a different place",
+            "2",
+        ),
         GameSpec("matching-pennies", matching_pennies, "Zero-sum; only mixing is stable", "2"),
-        GameSpec("rock-paper-scissors", rock_paper_scissors, "Zero-sum cycle of three actions", "2"),
+        GameSpec(
+            "rock-paper-scissors", rock_paper_scissors, "Zero-sum cycle of three actions", "2"
+        ),
         GameSpec("shapley", shapley_game, "3x3 game on which fictitious play cycles", "2"),
-        GameSpec("pure-coordination", pure_coordination, "Choose the same action, any of them", "2"),
+        GameSpec(
+            "pure-coordination", pure_coordination, "Choose the same action, any of them", "2"
+        ),
         GameSpec("symmetric-2x2", symmetric_2x2, "Any symmetric 2x2 game [[R, S], [T, P]]", "2"),
         GameSpec("public-goods", public_goods, "N players under-contribute to a shared pot", "n"),
-        GameSpec("tragedy-of-the-commons", tragedy_of_the_commons, "N players over-use a shared pasture", "n"),
+        GameSpec(
+            "tragedy-of-the-commons",
+            tragedy_of_the_commons,
+            "N players over-use a shared pasture",
+            "n",
+        ),
         GameSpec("arms-race", arms_race, "N sides arm because the others do", "n"),
     ),
     key=lambda spec: spec.name,
@@ -505,4 +540,3 @@ def make(name: str, **params: Any) -> NormalFormGame:
     (2, 2, 2)
     """
     return GAMES[name].build(**params)
-

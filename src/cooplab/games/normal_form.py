@@ -47,7 +47,9 @@ PROB_TOL = 1e-9
 # Array algorithms. ``payoffs`` has shape (n, a_1, ..., a_n); ``profile`` is a
 # list of n probability vectors. Inputs are assumed valid: the class checks.
 # ---------------------------------------------------------------------------
-def _contract_except(table: FloatArray, profile: Sequence[FloatArray], keep: int | None) -> FloatArray:
+def _contract_except(
+    table: FloatArray, profile: Sequence[FloatArray], keep: int | None
+) -> FloatArray:
     """Contract ``table`` (shape (a_1..a_n)) with every player's strategy but ``keep``'s."""
     out = table
     # Contract from the last axis down so the remaining axes keep their indices.
@@ -70,7 +72,9 @@ def expected_payoffs(payoffs: FloatArray, profile: Sequence[FloatArray]) -> Floa
     -------
     array, shape (n,)
     """
-    return np.array([float(_contract_except(payoffs[i], profile, None)) for i in range(len(profile))])
+    return np.array(
+        [float(_contract_except(payoffs[i], profile, None)) for i in range(len(profile))]
+    )
 
 
 def deviation_payoffs(payoffs: FloatArray, profile: Sequence[FloatArray]) -> list[FloatArray]:
@@ -205,7 +209,9 @@ class NormalFormGame:
             raise ValueError(
                 f"A and B must have the same shape (rows, columns); got A {a.shape} and B {b.shape}"
             )
-        return cls(np.stack([a, b]), player_names=player_names, action_names=action_names, name=name)
+        return cls(
+            np.stack([a, b]), player_names=player_names, action_names=action_names, name=name
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> NormalFormGame:
@@ -298,7 +304,9 @@ class NormalFormGame:
                 f"a pure profile is a sequence of {self.n_players} actions (indices or names); got {profile!r}"
             )
         if len(profile) != self.n_players:
-            raise ValueError(f"a profile needs one action per player ({self.n_players}); got {len(profile)}")
+            raise ValueError(
+                f"a profile needs one action per player ({self.n_players}); got {len(profile)}"
+            )
         return tuple(self.action_index(i, a) for i, a in enumerate(profile))
 
     def outcome_names(self, outcome: Sequence[int]) -> tuple[str, ...]:
@@ -351,12 +359,16 @@ class NormalFormGame:
                 f"action); got shape {vec.shape}"
             )
         if not np.all(np.isfinite(vec)):
-            raise ValueError(f"the strategy of {who} contains NaN or infinite entries: {vec.tolist()}")
+            raise ValueError(
+                f"the strategy of {who} contains NaN or infinite entries: {vec.tolist()}"
+            )
         if np.any(vec < -PROB_TOL):
             raise ValueError(f"the strategy of {who} has negative probabilities: {vec.tolist()}")
         total = float(vec.sum())
         if abs(total - 1.0) > PROB_TOL * max(1, k):
-            raise ValueError(f"the strategy of {who} sums to {total:.12g}; a probability vector sums to 1")
+            raise ValueError(
+                f"the strategy of {who} sums to {total:.12g}; a probability vector sums to 1"
+            )
         return np.clip(vec, 0.0, None) / np.clip(vec, 0.0, None).sum()
 
     # -- payoffs and deviations ---------------------------------------------
@@ -368,7 +380,9 @@ class NormalFormGame:
         """Per player, the payoff of each own pure action against the others' strategies."""
         return deviation_payoffs(self._payoffs, self.as_profile(profile))
 
-    def best_responses(self, profile: ProfileLike, *, tol: float = PROB_TOL) -> list[tuple[int, ...]]:
+    def best_responses(
+        self, profile: ProfileLike, *, tol: float = PROB_TOL
+    ) -> list[tuple[int, ...]]:
         """Per player, the pure best responses (action indices) to the others' strategies.
 
         Actions within ``tol`` of the best payoff count as best responses.
@@ -508,7 +522,9 @@ def _as_matrix(m: npt.ArrayLike, label: str) -> FloatArray:
     except (TypeError, ValueError):
         raise ValueError(f"{label} must be a numeric matrix (rows, columns)") from None
     if array.ndim != 2:
-        raise ValueError(f"{label} must be a matrix of shape (rows, columns); got shape {array.shape}")
+        raise ValueError(
+            f"{label} must be a matrix of shape (rows, columns); got shape {array.shape}"
+        )
     return array
 
 
@@ -531,7 +547,9 @@ def _check_action_names(
     if names is None:
         return tuple(tuple(f"a{k}" for k in range(a)) for a in shape)
     if isinstance(names, str) or len(names) != len(shape):
-        raise ValueError(f"action_names needs one list of names per player ({len(shape)}); got {names!r}")
+        raise ValueError(
+            f"action_names needs one list of names per player ({len(shape)}); got {names!r}"
+        )
     out = []
     for i, (row, a) in enumerate(zip(names, shape, strict=True)):
         if isinstance(row, str) or len(row) != a:
@@ -541,8 +559,12 @@ def _check_action_names(
             )
         row = tuple(row)
         if not all(isinstance(x, str) and x for x in row):
-            raise ValueError(f"action names of player {players[i]!r} must be non-empty strings; got {list(row)}")
+            raise ValueError(
+                f"action names of player {players[i]!r} must be non-empty strings; got {list(row)}"
+            )
         if len(set(row)) != a:
-            raise ValueError(f"action names of player {players[i]!r} must be distinct; got {list(row)}")
+            raise ValueError(
+                f"action names of player {players[i]!r} must be distinct; got {list(row)}"
+            )
         out.append(row)
     return tuple(out)

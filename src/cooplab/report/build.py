@@ -123,7 +123,13 @@ def build_report(
     return ReportOutcome(path=path, records=tuple(records), interrupted=interrupted)
 
 
-def _write(path: Path, records: list[RunRecord], planned: list[Experiment], meta: dict[str, Any], interrupted: bool) -> None:
+def _write(
+    path: Path,
+    records: list[RunRecord],
+    planned: list[Experiment],
+    meta: dict[str, Any],
+    interrupted: bool,
+) -> None:
     if interrupted:
         meta = {**meta, "interrupted": "yes: sections without a result were not run"}
     page = render_report(records, planned=planned, meta=meta)

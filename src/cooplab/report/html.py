@@ -61,7 +61,9 @@ def _kv_table(rows: Mapping[str, Any]) -> str:
     return f"<table>{body}</table>"
 
 
-def _table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]], note: str = "") -> str:
+def _table(
+    title: str, columns: Sequence[str], rows: Sequence[Sequence[str]], note: str = ""
+) -> str:
     head = "".join(f"<th>{_e(c)}</th>" for c in columns)
     body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
     note_html = f'<p class="small">{_e(note)}</p>' if note else ""
@@ -80,10 +82,12 @@ def _section(record: RunRecord | None, experiment: Any, status: str) -> str:
         return "\n".join(parts)
     if exp.description:
         summary = exp.description.strip().split("\n\n", 1)[-1]
-        parts.append(f'<details><summary>What is run</summary><pre>{_e(summary)}</pre></details>')
+        parts.append(f"<details><summary>What is run</summary><pre>{_e(summary)}</pre></details>")
     if record.status == FAILED:
         parts.append(f"<p><b>The experiment failed:</b> {_e(record.error)}</p>")
-        parts.append(f"<details><summary>Traceback</summary><pre>{_e(record.traceback)}</pre></details>")
+        parts.append(
+            f"<details><summary>Traceback</summary><pre>{_e(record.traceback)}</pre></details>"
+        )
     if record.result is not None:
         checks = "".join(
             f'<li class="check-{"held" if c.held else "not-held"}"><b>{_e(c.claim)}</b>: '
@@ -135,8 +139,12 @@ def render_report(
     """
     by_name = {r.experiment.name: r for r in records}
     experiments = list(planned) or [r.experiment for r in records]
-    statuses = {e.name: by_name[e.name].status if e.name in by_name else "not run" for e in experiments}
-    counts = {s: sum(1 for v in statuses.values() if v == s) for s in dict.fromkeys(statuses.values())}
+    statuses = {
+        e.name: by_name[e.name].status if e.name in by_name else "not run" for e in experiments
+    }
+    counts = {
+        s: sum(1 for v in statuses.values() if v == s) for s in dict.fromkeys(statuses.values())
+    }
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     info = {
         "cooplab": __version__,

@@ -135,7 +135,9 @@ class Executor:
     ) -> None:
         if backend not in BACKENDS:
             raise ValueError(f"unknown backend {backend!r}; expected one of {', '.join(BACKENDS)}")
-        if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        if workers is not None and (
+            isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
+        ):
             raise ValueError(f"workers must be a positive integer; got {workers!r}")
         if ray_address is not None and backend != "ray":
             raise ValueError("ray_address is only used with backend='ray'")
@@ -163,7 +165,9 @@ class Executor:
         report(0, len(tasks))
         if not tasks:
             return []
-        if self.backend == "serial" or (self.backend == "local" and (self.workers == 1 or len(tasks) == 1)):
+        if self.backend == "serial" or (
+            self.backend == "local" and (self.workers == 1 or len(tasks) == 1)
+        ):
             return self._map_serial(fn, tasks, report)
         if self.backend == "local":
             return self._map_pool(fn, tasks, report)
@@ -215,16 +219,22 @@ class Executor:
 
     # -- backends -----------------------------------------------------------
     @staticmethod
-    def _map_serial(fn: Callable[[Any], T], tasks: list[Any], report: ProgressFn) -> list[TaskOutcome[T]]:
+    def _map_serial(
+        fn: Callable[[Any], T], tasks: list[Any], report: ProgressFn
+    ) -> list[TaskOutcome[T]]:
         outcomes = []
         for i, task in enumerate(tasks):
             outcomes.append(_call(fn, i, task))
             report(i + 1, len(tasks))
         return outcomes
 
-    def _map_pool(self, fn: Callable[[Any], T], tasks: list[Any], report: ProgressFn) -> list[TaskOutcome[T]]:
+    def _map_pool(
+        self, fn: Callable[[Any], T], tasks: list[Any], report: ProgressFn
+    ) -> list[TaskOutcome[T]]:
         if self._pool is None:
-            self._pool = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=_pool_context())
+            self._pool = cf.ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=_pool_context()
+            )
         futures = {self._pool.submit(_call, fn, i, task): i for i, task in enumerate(tasks)}
         outcomes: list[TaskOutcome[T] | None] = [None] * len(tasks)
         done_count = 0
@@ -248,12 +258,16 @@ class Executor:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
             raise
-        if any(o is not None and o.error and o.error.startswith("BrokenProcessPool") for o in outcomes):
+        if any(
+            o is not None and o.error and o.error.startswith("BrokenProcessPool") for o in outcomes
+        ):
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
         return outcomes  # type: ignore[return-value]
 
-    def _map_ray(self, fn: Callable[[Any], T], tasks: list[Any], report: ProgressFn) -> list[TaskOutcome[T]]:
+    def _map_ray(
+        self, fn: Callable[[Any], T], tasks: list[Any], report: ProgressFn
+    ) -> list[TaskOutcome[T]]:
         try:
             import ray
         except ImportError as exc:

@@ -122,5 +122,3 @@ class ProgressBar:
 
     def __call__(self, done: float, total: float, /) -> None:
         self.update(done, total)
-
-

@@ -78,7 +78,11 @@ def from_jsonable(tp: Any, data: Any) -> Any:
         items = _seq(data, tp)
         if args and len(items) != len(args):
             raise ValueError(f"expected {len(args)} items for {tp}; got {len(items)}")
-        return tuple(from_jsonable(a, v) for a, v in zip(args, items, strict=False)) if args else tuple(items)
+        return (
+            tuple(from_jsonable(a, v) for a, v in zip(args, items, strict=False))
+            if args
+            else tuple(items)
+        )
     if origin is list:
         return [from_jsonable(args[0] if args else Any, v) for v in _seq(data, tp)]
     if origin is dict:

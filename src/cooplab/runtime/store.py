@@ -167,7 +167,12 @@ class Store:
         run.path.mkdir(parents=True, exist_ok=True)
         if run.read_config() is None:
             run.write_config(
-                {"experiment": experiment, "config": dict(config), "seed": seed, "version": __version__}
+                {
+                    "experiment": experiment,
+                    "config": dict(config),
+                    "seed": seed,
+                    "version": __version__,
+                }
             )
         return run
 

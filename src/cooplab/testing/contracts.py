@@ -84,6 +84,8 @@ def check_experiment(experiment: Experiment, config: Any | None = None, *, seed:
         if not isinstance(name, str) or not hasattr(fig, "savefig"):
             _fail(f"{experiment.name}: figures() must yield (name, matplotlib Figure) pairs")
     for table in experiment.tables(first):
-        if not isinstance(table, Table) or any(len(row) != len(table.columns) for row in table.rows):
+        if not isinstance(table, Table) or any(
+            len(row) != len(table.columns) for row in table.rows
+        ):
             _fail(f"{experiment.name}: a table's rows must match its columns")
     return first
