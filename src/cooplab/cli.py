@@ -246,7 +246,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 )
         if record.error:
             console.print(f"  error: {record.error}")
-        console.print(f"  run folder: {record.run_dir}")
+        reused = " (reused its stored result; --fresh recomputes)" if record.reused else ""
+        console.print(f"  run folder: {record.run_dir}{reused}")
     return EXIT_FAILED if record.status == "failed" else EXIT_OK
 
 

@@ -64,7 +64,7 @@ def test_a_different_pd_is_analysed_too():
 
 def test_not_a_dilemma_is_refused_with_the_condition():
     with pytest.raises(ValueError, match="fails T > R"):
-        prisoners_dilemma.run(dataclasses.replace(SMALL, T=2.0), as_generator(0))
+        dataclasses.replace(SMALL, T=2.0)
 
 
 def test_bad_config_names_the_field():

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from cooplab.games import GAMES, make
-from cooplab.games.catalog import parse_params, prisoners_dilemma_conditions
+from cooplab.games.catalog import parse_params, prisoners_dilemma_conditions, symmetric_2x2
 from cooplab.runtime.registry import UnknownNameError
 from cooplab.testing import check_game
 
@@ -40,8 +40,8 @@ def test_prisoners_dilemma_names_the_failing_condition(params, fails):
 
 
 def test_prisoners_dilemma_conditions_lists_every_failure():
-    assert prisoners_dilemma_conditions(5, 3, 1, 0) == ()
-    failed = prisoners_dilemma_conditions(1, 2, 3, 4)
+    assert prisoners_dilemma_conditions(T=5, R=3, P=1, S=0) == ()
+    failed = prisoners_dilemma_conditions(T=1, R=2, P=3, S=4)
     assert len(failed) == 4  # 2R = 4 < T + S = 5 too
     assert any(c.startswith("T > R") for c in failed)
 
@@ -135,6 +135,12 @@ def test_arms_race_is_an_n_player_dilemma():
 def test_bad_parameters_name_the_problem(name, params, message):
     with pytest.raises((ValueError, TypeError), match=message):
         make(name, **params)
+
+
+def test_two_by_two_letters_are_keyword_only():
+    with pytest.raises(TypeError):
+        symmetric_2x2(3, 0, 5, 1)
+    assert GAMES["symmetric-2x2"].parameters() == {"R": 3, "S": 0, "T": 5, "P": 1}
 
 
 def test_prisoners_dilemma_rejects_strings():

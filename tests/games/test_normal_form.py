@@ -240,7 +240,7 @@ def test_regret_is_never_negative(gp):
 @given(int_games)
 def test_regret_is_zero_exactly_at_pure_equilibria(g):
     # Integer payoffs: ties are exact, so "zero" means exactly zero.
-    equilibria = set(g.pure_nash_equilibria())
+    equilibria = set(g.pure_nash_equilibria(tol=0))
     for outcome in g.pure_outcomes():
         r = g.regret(list(outcome))
         assert (outcome in equilibria) == bool(np.all(r == 0)), (outcome, r)
@@ -253,6 +253,22 @@ def test_best_responses_attain_the_deviation_maximum(gp):
     for i, best in enumerate(g.best_responses(profile)):
         assert best
         assert all(dev[i][k] >= dev[i].max() - 1e-9 for k in best)
+
+
+def test_rounding_ties_are_ties():
+    # 0.1 + 0.2 != 0.3 in floating point; the default tolerance treats them as equal.
+    g = NormalFormGame.from_bimatrix([[0.0, 0.1 + 0.2], [0.0, 0.3]], [[0.0, 0.0], [0.1 + 0.2, 0.3]])
+    assert (1, 1) in g.pure_nash_equilibria()
+    assert g.is_nash([1, 1])
+    assert (1, 1) not in g.pure_nash_equilibria(tol=0)
+    with pytest.raises(ValueError, match="tol"):
+        g.pure_nash_equilibria(tol=-1)
+
+
+def test_social_optima_and_array_outcomes():
+    g = pd()
+    assert g.social_optima() == [(0, 0)]
+    assert g.outcome_names(np.array([1, 0])) == ("D", "C")
 
 
 @given(int_games)

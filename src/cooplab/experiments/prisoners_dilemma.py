@@ -88,6 +88,12 @@ class Config:
         return cls(grid=241, n_random=100_000, chunks=32)
 
     def __post_init__(self) -> None:
+        failed = prisoners_dilemma_conditions(T=self.T, R=self.R, P=self.P, S=self.S)
+        if failed:
+            raise ValueError(
+                f"the canonical game (T, R, P, S) = ({self.T:g}, {self.R:g}, {self.P:g}, {self.S:g}) "
+                f"must be a prisoner's dilemma; it fails {'; '.join(failed)}"
+            )
         if self.grid < 2:
             raise ValueError(f"grid must be at least 2 points per axis; got {self.grid}")
         if self.n_random < 0 or self.chunks < 1:
@@ -201,6 +207,11 @@ def _classify_chunk(task: tuple[str, Any]) -> list[int]:
     return [classify(symmetric_2x2(R=R, S=S, T=T, P=P)) for T, R, P, S in rows]
 
 
+def _letters(row: np.ndarray) -> dict[str, float]:
+    """A (T, R, P, S) row as keyword arguments."""
+    return dict(zip("TRPS", (float(x) for x in row), strict=True))
+
+
 def _random_rows(seed: Any, n: int) -> np.ndarray:
     return np.random.default_rng(seed).uniform(-10.0, 10.0, size=(n, 4))
 
@@ -254,7 +265,9 @@ def run(
 
     regions = np.array([x for chunk in labels[:n_grid_tasks] for x in chunk], dtype=int)
     grid_is_pd = regions == PD
-    grid_conditions = np.array([not prisoners_dilemma_conditions(*row) for row in grid_rows])
+    grid_conditions = np.array(
+        [not prisoners_dilemma_conditions(**_letters(row)) for row in grid_rows]
+    )
     random_rows = (
         np.vstack([_random_rows(seed, n) for seed, n in zip(seeds, sizes, strict=True)])
         if sizes
@@ -262,7 +275,7 @@ def run(
     )
     random_labels = np.array([x for chunk in labels[n_grid_tasks:] for x in chunk], dtype=int)
     random_conditions = np.array(
-        [not prisoners_dilemma_conditions(*row) for row in random_rows], dtype=bool
+        [not prisoners_dilemma_conditions(**_letters(row)) for row in random_rows], dtype=bool
     )
     random_is_pd = random_labels == PD
 
@@ -347,9 +360,7 @@ def _orderings() -> tuple[Ordering, ...]:
                     for o in np.argwhere(welfare == welfare.max())
                 ),
                 region=classify(game),
-                conditions_hold=not prisoners_dilemma_conditions(
-                    values["T"], values["R"], values["P"], values["S"]
-                ),
+                conditions_hold=not prisoners_dilemma_conditions(**values),
             )
         )
     return tuple(out)

@@ -8,7 +8,10 @@ stops the run, and what was finished stays in its run folder.
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 import logging
+import sys
 import time
 import traceback
 from dataclasses import dataclass
@@ -22,7 +25,7 @@ from cooplab.runtime.rng import as_generator, child_seed
 from cooplab.runtime.serialize import to_jsonable
 from cooplab.runtime.store import RunDir, Store
 
-__all__ = ["RunRecord", "run_experiment"]
+__all__ = ["RunRecord", "code_fingerprint", "run_experiment"]
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +65,16 @@ class RunRecord:
         }
 
 
+def code_fingerprint(experiment: Experiment) -> str:
+    """A hash of the source of the module that defines ``experiment.run``."""
+    module = sys.modules.get(getattr(experiment.run, "__module__", ""), None)
+    try:
+        source = inspect.getsource(module) if module is not None else ""
+    except (OSError, TypeError):  # no source on disk (frozen or built interactively)
+        source = ""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
+
+
 def run_experiment(
     experiment: Experiment,
     config: Any | None = None,
@@ -91,7 +104,11 @@ def run_experiment(
     if config is None:
         config = experiment.config(preset)
     cfg = config_dict(config)
-    run: RunDir | None = store.run_dir(experiment.name, cfg, seed) if store is not None else None
+    run: RunDir | None = (
+        store.run_dir(experiment.name, cfg, seed, code=code_fingerprint(experiment))
+        if store is not None
+        else None
+    )
     start = time.perf_counter()
     result = None
     reused = False

@@ -87,11 +87,11 @@ def _check_size(n: int, k: int) -> None:
 # Two-player games
 # ---------------------------------------------------------------------------
 def symmetric_2x2(
+    *,
     R: float = 3,
     S: float = 0,
     T: float = 5,
     P: float = 1,
-    *,
     actions: Sequence[str] = ("C", "D"),
     name: str = "",
 ) -> NormalFormGame:
@@ -113,10 +113,11 @@ def symmetric_2x2(
     )
 
 
-def prisoners_dilemma_conditions(T: float, R: float, P: float, S: float) -> tuple[str, ...]:
+def prisoners_dilemma_conditions(*, T: float, R: float, P: float, S: float) -> tuple[str, ...]:
     """The prisoner's dilemma conditions that ``(T, R, P, S)`` violates (empty if none).
 
-    The conditions are ``T > R > P > S`` (temptation, reward, punishment,
+    Keyword-only, as are the 2x2 factories: the four letters come in different
+    orders in different texts. The conditions are ``T > R > P > S`` (temptation, reward, punishment,
     sucker) and ``2R > T + S`` (mutual cooperation beats taking turns to
     exploit each other), after Rapoport & Chammah (1965) and Axelrod (1984).
     """
@@ -132,7 +133,7 @@ def prisoners_dilemma_conditions(T: float, R: float, P: float, S: float) -> tupl
     return tuple(failed)
 
 
-def prisoners_dilemma(T: float = 5, R: float = 3, P: float = 1, S: float = 0) -> NormalFormGame:
+def prisoners_dilemma(*, T: float = 5, R: float = 3, P: float = 1, S: float = 0) -> NormalFormGame:
     """The prisoner's dilemma, with Axelrod's payoffs (5, 3, 1, 0) by default.
 
     Actions ``C`` (cooperate) and ``D`` (defect). Raises ``ValueError`` naming
@@ -144,16 +145,16 @@ def prisoners_dilemma(T: float = 5, R: float = 3, P: float = 1, S: float = 0) ->
     Axelrod, R. (1984). The Evolution of Cooperation. Basic Books (payoffs T=5, R=3, P=1, S=0).
     """
     T, R, P, S = (_real(k, v) for k, v in (("T", T), ("R", R), ("P", P), ("S", S)))
-    failed = prisoners_dilemma_conditions(T, R, P, S)
+    failed = prisoners_dilemma_conditions(T=T, R=R, P=P, S=S)
     if failed:
         raise ValueError(
             f"(T, R, P, S) = ({T:g}, {R:g}, {P:g}, {S:g}) is not a prisoner's dilemma: "
             + "; ".join(f"fails {c}" for c in failed)
         )
-    return symmetric_2x2(R, S, T, P, name="Prisoner's dilemma")
+    return symmetric_2x2(R=R, S=S, T=T, P=P, name="Prisoner's dilemma")
 
 
-def stag_hunt(R: float = 4, T: float = 3, P: float = 2, S: float = 0) -> NormalFormGame:
+def stag_hunt(*, R: float = 4, T: float = 3, P: float = 2, S: float = 0) -> NormalFormGame:
     """The stag hunt: hunt the stag together (``R``) or take the safe hare.
 
     Actions ``Stag`` and ``Hare``; requires ``R > T >= P > S``, which makes both
@@ -169,10 +170,10 @@ def stag_hunt(R: float = 4, T: float = 3, P: float = 2, S: float = 0) -> NormalF
         raise ValueError(
             f"a stag hunt needs R > T >= P > S; got R={R:g}, T={T:g}, P={P:g}, S={S:g}"
         )
-    return symmetric_2x2(R, S, T, P, actions=("Stag", "Hare"), name="Stag hunt")
+    return symmetric_2x2(R=R, S=S, T=T, P=P, actions=("Stag", "Hare"), name="Stag hunt")
 
 
-def chicken(T: float = 3, R: float = 2, S: float = 1, P: float = 0) -> NormalFormGame:
+def chicken(*, T: float = 3, R: float = 2, S: float = 1, P: float = 0) -> NormalFormGame:
     """Chicken: swerve (``Swerve``) or drive on (``Straight``); a crash is worst.
 
     Requires ``T > R > S > P``: the pure equilibria are the two outcomes where
@@ -185,7 +186,7 @@ def chicken(T: float = 3, R: float = 2, S: float = 1, P: float = 0) -> NormalFor
     T, R, S, P = (_real(k, v) for k, v in (("T", T), ("R", R), ("S", S), ("P", P)))
     if not (T > R > S > P):
         raise ValueError(f"chicken needs T > R > S > P; got T={T:g}, R={R:g}, S={S:g}, P={P:g}")
-    return symmetric_2x2(R, S, T, P, actions=("Swerve", "Straight"), name="Chicken")
+    return symmetric_2x2(R=R, S=S, T=T, P=P, actions=("Swerve", "Straight"), name="Chicken")
 
 
 def hawk_dove(value: float = 2, cost: float = 4) -> NormalFormGame:
@@ -202,7 +203,12 @@ def hawk_dove(value: float = 2, cost: float = 4) -> NormalFormGame:
     value = _positive("value", value)
     cost = _positive("cost", cost)
     return symmetric_2x2(
-        value / 2, 0.0, value, (value - cost) / 2, actions=("Dove", "Hawk"), name="Hawk-dove"
+        R=value / 2,
+        S=0.0,
+        T=value,
+        P=(value - cost) / 2,
+        actions=("Dove", "Hawk"),
+        name="Hawk-dove",
     )
 
 
@@ -438,7 +444,7 @@ class GameSpec:
         return {
             p.name: p.default
             for p in inspect.signature(self.factory).parameters.values()
-            if p.kind is p.POSITIONAL_OR_KEYWORD and p.default is not p.empty
+            if isinstance(p.default, int | float) and not isinstance(p.default, bool)
         }
 
     def build(self, **params: Any) -> NormalFormGame:

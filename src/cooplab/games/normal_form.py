@@ -100,7 +100,7 @@ def regret(payoffs: FloatArray, profile: Sequence[FloatArray]) -> FloatArray:
     return out
 
 
-def pure_nash_equilibria(payoffs: FloatArray, *, tol: float = 0.0) -> list[tuple[int, ...]]:
+def pure_nash_equilibria(payoffs: FloatArray, *, tol: float = PROB_TOL) -> list[tuple[int, ...]]:
     """All pure-strategy Nash equilibria, in lexicographic order of action indices.
 
     A pure profile is an equilibrium when every player's action attains the
@@ -299,6 +299,8 @@ class NormalFormGame:
 
     def pure_profile(self, profile: Sequence[int | str]) -> tuple[int, ...]:
         """Action indices of a pure profile given by indices or names."""
+        if isinstance(profile, np.ndarray) and profile.ndim == 1:
+            profile = profile.tolist()
         if isinstance(profile, str | bytes) or not isinstance(profile, Sequence):
             raise ValueError(
                 f"a pure profile is a sequence of {self.n_players} actions (indices or names); got {profile!r}"
@@ -413,8 +415,14 @@ class NormalFormGame:
         return float(self.expected_payoffs(profile).sum())
 
     # -- structure ----------------------------------------------------------
-    def pure_nash_equilibria(self, *, tol: float = 0.0) -> list[tuple[int, ...]]:
-        """All pure Nash equilibria as tuples of action indices, in lexicographic order."""
+    def pure_nash_equilibria(self, *, tol: float = PROB_TOL) -> list[tuple[int, ...]]:
+        """All pure Nash equilibria as tuples of action indices, in lexicographic order.
+
+        A deviation must gain more than ``tol`` to break an equilibrium (the
+        same tolerance as :meth:`is_nash` and :meth:`best_responses`), so payoffs
+        that tie up to rounding, such as ``0.1 + 0.2`` and ``0.3``, count as ties.
+        Pass ``tol=0`` for exact comparisons.
+        """
         if tol < 0 or not np.isfinite(tol):
             raise ValueError(f"tol must be a finite non-negative number; got {tol}")
         return pure_nash_equilibria(self._payoffs, tol=tol)
@@ -422,6 +430,11 @@ class NormalFormGame:
     def pareto_optimal_outcomes(self) -> list[tuple[int, ...]]:
         """The pure outcomes that no other pure outcome Pareto-dominates."""
         return pareto_optimal_outcomes(self._payoffs)
+
+    def social_optima(self) -> list[tuple[int, ...]]:
+        """The pure outcomes of greatest social welfare, in lexicographic order."""
+        welfare = self.welfare_table()
+        return [tuple(int(k) for k in o) for o in np.argwhere(welfare == welfare.max())]
 
     def welfare_table(self) -> FloatArray:
         """Social welfare of every pure outcome, shape (a_1, ..., a_n)."""

@@ -62,10 +62,21 @@ def atomic_write_json(path: Path | str, obj: Any) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def run_key(experiment: str, config: Mapping[str, Any], seed: int) -> str:
-    """A short stable hash of what determines a run's result."""
+def run_key(experiment: str, config: Mapping[str, Any], seed: int, code: str = "") -> str:
+    """A short stable hash of what determines a run's result.
+
+    ``code`` fingerprints the experiment's source, so that an edited
+    experiment (an editable install between releases) is not answered with a
+    result its old code computed.
+    """
     payload = json.dumps(
-        {"experiment": experiment, "config": config, "seed": seed, "version": __version__},
+        {
+            "experiment": experiment,
+            "config": config,
+            "seed": seed,
+            "version": __version__,
+            "code": code,
+        },
         sort_keys=True,
         allow_nan=False,
     )
@@ -161,8 +172,10 @@ class Store:
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root)
 
-    def run_dir(self, experiment: str, config: Mapping[str, Any], seed: int) -> RunDir:
-        key = run_key(experiment, config, seed)
+    def run_dir(
+        self, experiment: str, config: Mapping[str, Any], seed: int, *, code: str = ""
+    ) -> RunDir:
+        key = run_key(experiment, config, seed, code)
         run = RunDir(self.root / _safe(experiment) / f"seed{seed}-{key}")
         run.path.mkdir(parents=True, exist_ok=True)
         if run.read_config() is None:

@@ -28,8 +28,8 @@ def _fail(message: str) -> None:
 
 
 def check_game(game: NormalFormGame) -> None:
-    """A game's payoffs are finite and read-only, it round-trips through a dict, and its
-    pure equilibria have zero regret while every other pure profile has positive regret."""
+    """A game's payoffs are finite and read-only, it round-trips through a dict, regret is
+    never negative, and the pure equilibria are exactly the pure profiles ``is_nash`` accepts."""
     if not isinstance(game, NormalFormGame):
         _fail(f"expected a NormalFormGame; got {type(game).__name__}")
     if game.payoffs.flags.writeable:
@@ -43,7 +43,7 @@ def check_game(game: NormalFormGame) -> None:
         r = game.regret(list(outcome))
         if np.any(r < 0):
             _fail(f"negative regret {r} at {outcome}")
-        if (outcome in equilibria) != bool(np.all(r == 0)):
+        if (outcome in equilibria) != game.is_nash(list(outcome)):
             _fail(f"pure equilibria and zero regret disagree at {outcome}: regret {r}")
 
 
