@@ -50,6 +50,11 @@ REGIONS = (
 )
 PD, PD_ALTERNATION, OTHER_DILEMMA, NO_DILEMMA, NO_PURE = range(len(REGIONS))
 
+#: Payoff values for the 24 orderings. No double of one equals the sum of two
+#: others (unlike 4, 3, 2, 1, where 2 * 3 = 4 + 2), so no ordering lands on a
+#: welfare tie and each row shows the ordering's generic behaviour.
+ORDER_VALUES = (4.0, 3.0, 1.0, 0.0)
+
 
 @dataclass(frozen=True)
 class Config:
@@ -105,7 +110,7 @@ class Config:
 
 @dataclass(frozen=True)
 class Ordering:
-    """One strict ordering of the four payoffs, valued 4 > 3 > 2 > 1."""
+    """One strict ordering of the four payoffs, valued 4 > 3 > 1 > 0 (see :data:`ORDER_VALUES`)."""
 
     ordering: str
     T: float
@@ -342,7 +347,7 @@ def run(
 def _orderings() -> tuple[Ordering, ...]:
     out = []
     for perm in itertools.permutations("TRPS"):
-        values = dict(zip(perm, (4.0, 3.0, 2.0, 1.0), strict=True))
+        values = dict(zip(perm, ORDER_VALUES, strict=True))
         game = symmetric_2x2(R=values["R"], S=values["S"], T=values["T"], P=values["P"])
         welfare = game.welfare_table()
         out.append(
@@ -448,7 +453,7 @@ def tables(result: Result) -> list[Table]:
     )
     return [
         Table(
-            title="The 24 strict orderings of (T, R, P, S), valued 4 > 3 > 2 > 1",
+            title="The 24 strict orderings of (T, R, P, S), valued 4 > 3 > 1 > 0",
             columns=(
                 "ordering",
                 "pure equilibria",
