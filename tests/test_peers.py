@@ -271,6 +271,37 @@ def test_catalog_pure_equilibria_match_gambit(gbt, name):
     assert set(g.pure_nash_equilibria()) == gambit_pure_equilibria(gbt, to_gambit(gbt, exact))
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "prisoners-dilemma",
+        "stag-hunt",
+        "chicken",
+        "hawk-dove",
+        "battle-of-the-sexes",
+        "matching-pennies",
+        "rock-paper-scissors",
+        "shapley",
+    ],
+)
+def test_gambit_mixed_equilibria_of_catalog_games_have_zero_regret(gbt, name):
+    # Every equilibrium Gambit's exact enummixed_solve finds (pure and mixed)
+    # is a Nash equilibrium for cooplab, and its pure ones are exactly ours.
+    g = make(name)
+    exact = np.vectorize(lambda x: gbt.Rational(Fraction(float(x))), otypes=[object])(g.payoffs)
+    game = gbt.Game.from_arrays(*exact)
+    equilibria = gbt.nash.enummixed_solve(game, rational=True).equilibria
+    assert equilibria
+    pure = set()
+    for eq in equilibria:
+        profile = [[float(eq[s]) for s in p.strategies] for p in game.players]
+        assert g.is_nash(profile), profile
+        assert np.all(g.regret(profile) <= 1e-12)
+        if all(max(p) == 1 for p in profile):
+            pure.add(tuple(p.index(1.0) for p in profile))
+    assert pure == set(g.pure_nash_equilibria())
+
+
 # ---------------------------------------------------------------------------
 # (b) Expected payoffs of mixed profiles against Gambit and Nashpy
 # ---------------------------------------------------------------------------

@@ -69,3 +69,11 @@ def test_ray_backend_matches_local():
     assert [(o.ok, o.value, o.error) for o in outcomes] == [
         (o.ok, o.value, o.error) for o in failures
     ]
+
+
+def test_unpicklable_function_fails_its_tasks_not_the_pool():
+    with Executor("local", workers=2) as ex:
+        outcomes = ex.map(lambda x: x, [1, 2])
+        assert [o.ok for o in outcomes] == [False, False]
+        assert "PicklingError" in outcomes[0].error or "pickle" in outcomes[0].error.lower()
+        assert ex.map_values(square, [1, 2, 3]) == [1, 4, 9]  # the pool still works

@@ -21,6 +21,7 @@ Backends
 from __future__ import annotations
 
 import concurrent.futures as cf
+import functools
 import logging
 import multiprocessing
 import os
@@ -85,16 +86,26 @@ class TaskFailed(RuntimeError):
         )
 
 
+def _failure(index: int, task: Any, exc: BaseException) -> TaskOutcome[Any]:
+    """The outcome of a task that raised; call inside the ``except`` block."""
+    return TaskOutcome(
+        index=index, task=task, error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc()
+    )
+
+
 def _call(fn: Callable[[Any], T], index: int, task: Any) -> TaskOutcome[T]:
     try:
         return TaskOutcome(index=index, task=task, value=fn(task))
     except Exception as exc:  # a failing task must not take the others down
-        return TaskOutcome(
-            index=index,
-            task=task,
-            error=f"{type(exc).__name__}: {exc}",
-            traceback=traceback.format_exc(),
-        )
+        return _failure(index, task, exc)
+
+
+def _fetch(get: Callable[[], TaskOutcome[T]], index: int, task: Any) -> TaskOutcome[T]:
+    """Collect a remote outcome; a dead worker or an unpicklable task becomes a failure."""
+    try:
+        return get()
+    except Exception as exc:
+        return _failure(index, task, exc)
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -241,15 +252,7 @@ class Executor:
         try:
             for future in cf.as_completed(futures):
                 i = futures[future]
-                try:
-                    outcomes[i] = future.result()
-                except Exception as exc:  # the worker died or the task did not pickle
-                    outcomes[i] = TaskOutcome(
-                        index=i,
-                        task=tasks[i],
-                        error=f"{type(exc).__name__}: {exc}",
-                        traceback=traceback.format_exc(),
-                    )
+                outcomes[i] = _fetch(future.result, i, tasks[i])
                 done_count += 1
                 report(done_count, len(tasks))
         except BaseException:
@@ -291,15 +294,7 @@ class Executor:
                 ready, pending = ray.wait(pending, num_returns=1)
                 for ref in ready:
                     i = index_of[ref]
-                    try:
-                        outcomes[i] = ray.get(ref)
-                    except Exception as exc:  # the worker died or the task did not pickle
-                        outcomes[i] = TaskOutcome(
-                            index=i,
-                            task=tasks[i],
-                            error=f"{type(exc).__name__}: {exc}",
-                            traceback=traceback.format_exc(),
-                        )
+                    outcomes[i] = _fetch(functools.partial(ray.get, ref), i, tasks[i])
                     done_count += 1
                     report(done_count, len(tasks))
         except BaseException:
