@@ -1,4 +1,7 @@
 import importlib.util
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -77,3 +80,20 @@ def test_unpicklable_function_fails_its_tasks_not_the_pool():
         assert [o.ok for o in outcomes] == [False, False]
         assert "PicklingError" in outcomes[0].error or "pickle" in outcomes[0].error.lower()
         assert ex.map_values(square, [1, 2, 3]) == [1, 4, 9]  # the pool still works
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(importlib.util.find_spec("ray") is None, reason="needs the ray extra")
+def test_ray_backend_on_an_existing_cluster():
+    ray_cli = Path(sys.executable).parent / "ray"
+    if not ray_cli.exists():
+        pytest.skip("the ray command is not installed beside this Python")
+    seeds = spawn_seeds(8, 3)
+    expected = Executor("serial").map_values(draw, seeds)
+    start = [str(ray_cli), "start", "--head", "--num-cpus=2", "--include-dashboard=false", "--disable-usage-stats"]
+    subprocess.run(start, check=True, capture_output=True, timeout=180)
+    try:
+        with Executor("ray", ray_address="auto") as ex:
+            assert ex.map_values(draw, seeds) == expected
+    finally:
+        subprocess.run([str(ray_cli), "stop", "--force"], capture_output=True, timeout=180)
