@@ -163,3 +163,39 @@ def test_parse_params_types_and_errors():
         parse_params(spec, ["n=three"])
     with pytest.raises(ValueError, match="no parameter 'k'"):
         parse_params(spec, ["k=1"])
+
+
+# ---------------------------------------------------------------------------
+# Properties of the N-player dilemmas
+# ---------------------------------------------------------------------------
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.integers(2, 6), st.floats(0.05, 0.95), st.floats(0.1, 10))
+def test_public_goods_is_a_dilemma_whenever_1_lt_r_lt_n(n, frac, endowment):
+    # Ledyard (1995): with 1 < r < n free-riding dominates, full contribution is optimal
+    r = 1 + frac * (n - 1)
+    g = make("public-goods", n=n, multiplier=r, endowment=endowment)
+    assert g.pure_nash_equilibria() == [(0,) * n]
+    assert g.social_optima() == [(1,) * n]
+
+
+@given(st.integers(2, 6), st.floats(0.1, 5), st.floats(1.05, 5))
+def test_arms_race_everyone_arms_when_threat_exceeds_cost(n, cost, ratio):
+    g = make("arms-race", n=n, cost=cost, threat=cost * ratio)
+    assert g.pure_nash_equilibria() == [(1,) * n]
+    assert g.social_optima() == [(0,) * n]
+
+
+@given(st.integers(2, 4), st.integers(1, 2))
+def test_commons_symmetric_equilibrium_overuses(n, k):
+    # Gibbons (1992): each grazes (capacity - cost) / (n + 1); the optimum total is half the usable capacity.
+    usable = 2 * (n + 1) * k
+    g = make("tragedy-of-the-commons", n=n, capacity=usable + 1, cost=1, max_use=usable // 2)
+    equilibrium = (2 * k,) * n
+    assert equilibrium in g.pure_nash_equilibria()
+    welfare = g.welfare_table()
+    assert welfare[equilibrium] < welfare.max()
+    assert {sum(o) for o in g.social_optima()} == {usable // 2}
+    assert sum(equilibrium) > usable // 2
