@@ -1,20 +1,22 @@
 """Cross-checks against peer libraries (the ``bench`` extra).
 
-Every test carries the ``peers`` marker (through ``pytestmark``) and imports
-its peer with ``pytest.importorskip`` inside a fixture, so this module is
+Every test carries the ``peers`` marker (through ``pytestmark``) and gets its
+peer from a fixture that calls ``pytest.importorskip``, so this module is
 collected without any peer installed and each test skips cleanly when its
-peer is missing. Run only these with ``pytest -m peers``; leave them out with
-``pytest -m "not peers"``.
+peer is missing. (Axelrod's fixture first loads only ``axelrod.game``, since
+``import axelrod`` takes 10-20 s; see the fixture.) Run only these with
+``pytest -m peers``; leave them out with ``pytest -m "not peers"``.
 
 Peers and what they check:
 
 * Gambit (``pygambit``): the set of pure Nash equilibria (``enumpure_solve``,
-  exact rational arithmetic) and expected / deviation payoffs and regrets of
-  mixed profiles, for 2-, 3- and 4-player games.
+  exact rational arithmetic) for 2-, 3- and 4-player games; expected and
+  deviation payoffs and regrets of mixed profiles; the equilibria
+  ``enummixed_solve`` finds in the 2-player catalog games.
 * Nashpy: expected payoffs of mixed profiles in bimatrix games.
 * OpenSpiel (``pyspiel``): the catalog games that OpenSpiel also defines as
   ``matrix_*`` games.
-* Axelrod: the default prisoner's dilemma payoffs.
+* Axelrod: the prisoner's dilemma payoffs, default and custom.
 """
 
 from __future__ import annotations
@@ -174,6 +176,19 @@ def as_float_game(exact: np.ndarray) -> NormalFormGame:
     return NormalFormGame(exact.astype(float))
 
 
+def ours_pure(g: NormalFormGame) -> set[tuple[int, ...]]:
+    """cooplab's pure equilibria, checked to be the same with the default tolerance and with ``tol=0``.
+
+    Gambit compares payoffs exactly; ``pure_nash_equilibria()`` by default
+    accepts deviations that gain at most ``PROB_TOL`` (1e-9). The random games
+    handed to Gambit here have payoffs that are equal or at least 1/36 apart,
+    so the two must agree, and both must equal Gambit's answer.
+    """
+    default = set(g.pure_nash_equilibria())
+    assert default == set(g.pure_nash_equilibria(tol=0))
+    return default
+
+
 def random_rational_profile(rng: np.random.Generator, n_actions) -> list[list[Fraction]]:
     """A mixed profile with exact rational probabilities, some of them zero."""
     profile = []
@@ -204,7 +219,7 @@ def test_pure_equilibria_match_gambit_two_players(gbt, shape, kind):
             *(np.vectorize(gbt.Rational, otypes=[object])(m) for m in (A, B))
         )
         ours = NormalFormGame.from_bimatrix(A.astype(float), B.astype(float))
-        assert set(ours.pure_nash_equilibria()) == gambit_pure_equilibria(gbt, game)
+        assert ours_pure(ours) == gambit_pure_equilibria(gbt, game)
 
 
 @pytest.mark.parametrize("kind", ["ties", "ints", "fractions"])
@@ -218,7 +233,7 @@ def test_pure_equilibria_match_gambit_n_players(gbt, shape, kind):
     for _ in range(3):
         exact = random_exact_payoffs(rng, shape, kind)
         game = to_gambit(gbt, exact)
-        assert set(as_float_game(exact).pure_nash_equilibria()) == gambit_pure_equilibria(gbt, game)
+        assert ours_pure(as_float_game(exact)) == gambit_pure_equilibria(gbt, game)
 
 
 def test_gambit_table_layout_matches_ours(gbt):
@@ -240,14 +255,14 @@ def test_gambit_table_layout_matches_ours(gbt):
 def test_pure_equilibria_match_gambit_property(gbt, shape, seed):
     exact = random_exact_payoffs(np.random.default_rng(seed), tuple(shape), "ties")
     game = to_gambit(gbt, exact)
-    assert set(as_float_game(exact).pure_nash_equilibria()) == gambit_pure_equilibria(gbt, game)
+    assert ours_pure(as_float_game(exact)) == gambit_pure_equilibria(gbt, game)
 
 
 def test_constant_game_every_profile_is_an_equilibrium(gbt):
     exact = exact_array(np.full((3, 2, 3, 2), 5).tolist())
     expected = set(itertools.product(range(2), range(3), range(2)))
     assert gambit_pure_equilibria(gbt, to_gambit(gbt, exact)) == expected
-    assert set(as_float_game(exact).pure_nash_equilibria()) == expected
+    assert ours_pure(as_float_game(exact)) == expected
 
 
 @pytest.mark.parametrize(
@@ -265,10 +280,51 @@ def test_constant_game_every_profile_is_an_equilibrium(gbt):
 )
 def test_catalog_pure_equilibria_match_gambit(gbt, name):
     # Fraction(float) is the float's exact binary value, so Gambit solves the
-    # very numbers we hold (e.g. public goods' 1.6 * 3 / 4 = 1.2000000000000002).
+    # very numbers we hold (e.g. public goods' 1.6 * 3 / 4 = 1.2000000000000002),
+    # exactly, as cooplab does with tol=0. With these default parameters the
+    # default tolerance changes nothing (see the near-tie tests below for games
+    # where it does).
     g = make(name)
     exact = np.vectorize(lambda x: Fraction(float(x)), otypes=[object])(g.payoffs)
-    assert set(g.pure_nash_equilibria()) == gambit_pure_equilibria(gbt, to_gambit(gbt, exact))
+    gambit = gambit_pure_equilibria(gbt, to_gambit(gbt, exact))
+    assert set(g.pure_nash_equilibria(tol=0)) == gambit
+    assert set(g.pure_nash_equilibria()) == gambit
+
+
+def test_near_ties_exact_with_tol_zero_and_ties_by_default(gbt):
+    # Row's two payoffs against Column's only action are 0.1 + 0.2 and 0.3,
+    # one rounding error (5.6e-17) apart. Gambit reads a float as its shortest
+    # repr (0.30000000000000004 and 0.3), so for it only row 0 is a best
+    # response; cooplab agrees with tol=0, and by default (documented in
+    # NormalFormGame.pure_nash_equilibria) counts the two as a tie.
+    A = np.array([[0.1 + 0.2], [0.3]])
+    B = np.zeros((2, 1))
+    game = gbt.Game.from_arrays(A, B)
+    ours = NormalFormGame.from_bimatrix(A, B)
+    assert gambit_pure_equilibria(gbt, game) == {(0, 0)}
+    assert set(ours.pure_nash_equilibria(tol=0)) == {(0, 0)}
+    assert set(ours.pure_nash_equilibria()) == {(0, 0), (1, 0)}
+
+
+def test_default_tolerance_recovers_exact_ties_lost_to_rounding(gbt):
+    # Public goods with multiplier = n: u_i = endowment + (sum of the others'
+    # contributions), independent of one's own action, so in exact arithmetic
+    # (Gambit, rationals) every profile is an equilibrium. The float payoffs
+    # carry rounding errors (shares k/5 are not binary fractions): with tol=0
+    # cooplab loses most of those ties; the default tolerance recovers all.
+    n, levels = 3, 6
+    g = make("public-goods", n=n, multiplier=n, levels=levels)
+    shares = [Fraction(k, levels - 1) for k in range(levels)]
+    exact = np.empty((n,) + (levels,) * n, dtype=object)
+    for profile in itertools.product(range(levels), repeat=n):
+        c = [shares[k] for k in profile]
+        for i in range(n):
+            exact[(i, *profile)] = 1 - c[i] + Fraction(n) * sum(c) / n
+    np.testing.assert_allclose(g.payoffs, exact.astype(float), rtol=0, atol=1e-12)
+    everything = set(itertools.product(range(levels), repeat=n))
+    assert gambit_pure_equilibria(gbt, to_gambit(gbt, exact)) == everything
+    assert set(g.pure_nash_equilibria()) == everything
+    assert set(g.pure_nash_equilibria(tol=0)) < everything
 
 
 @pytest.mark.parametrize(

@@ -265,6 +265,17 @@ def test_rounding_ties_are_ties():
         g.pure_nash_equilibria(tol=-1)
 
 
+@pytest.mark.parametrize("scale", [1e-12, 1e-3, 1.0, 1e6, 1e12])
+def test_rescaling_never_changes_equilibria(scale):
+    base = make("public-goods", n=3, multiplier=3, levels=4)  # r = n: every profile ties
+    g = NormalFormGame(base.payoffs * scale)
+    assert len(g.pure_nash_equilibria()) == 4**3
+    pd_scaled = NormalFormGame(pd().payoffs * scale)
+    assert pd_scaled.pure_nash_equilibria() == [(1, 1)]
+    assert not pd_scaled.is_nash([0, 0])
+    assert pd_scaled.best_responses([0, 0]) == [(1,), (1,)]
+
+
 def test_social_optima_and_array_outcomes():
     g = pd()
     assert g.social_optima() == [(0, 0)]

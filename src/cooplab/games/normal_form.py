@@ -39,7 +39,10 @@ FloatArray: TypeAlias = npt.NDArray[np.float64]
 ActionSpec: TypeAlias = "int | str | Sequence[float] | npt.ArrayLike"
 ProfileLike: TypeAlias = "Sequence[ActionSpec]"
 
-#: Tolerance for a probability vector's sum and for "equal payoffs" comparisons.
+#: Tolerance for a probability vector's sum, and the default relative tolerance
+#: for "equal payoffs": the game methods compare payoffs within
+#: ``tol * payoff_scale`` (the largest absolute payoff), so rescaling a game
+#: never changes its equilibria.
 PROB_TOL = 1e-9
 
 
@@ -100,11 +103,11 @@ def regret(payoffs: FloatArray, profile: Sequence[FloatArray]) -> FloatArray:
     return out
 
 
-def pure_nash_equilibria(payoffs: FloatArray, *, tol: float = PROB_TOL) -> list[tuple[int, ...]]:
+def pure_nash_equilibria(payoffs: FloatArray, *, tol: float = 0.0) -> list[tuple[int, ...]]:
     """All pure-strategy Nash equilibria, in lexicographic order of action indices.
 
     A pure profile is an equilibrium when every player's action attains the
-    maximum of its payoff along its own axis (within ``tol``). One pass over
+    maximum of its payoff along its own axis (within ``tol``, absolute). One pass over
     the array per player: O(n * prod(a_i)).
     """
     n = payoffs.shape[0]
@@ -168,7 +171,7 @@ class NormalFormGame:
     [2.0, 2.0]
     """
 
-    __slots__ = ("_action_names", "_name", "_payoffs", "_player_names")
+    __slots__ = ("_action_names", "_name", "_payoffs", "_player_names", "_scale")
 
     def __init__(
         self,
@@ -181,6 +184,7 @@ class NormalFormGame:
         array = _as_payoff_array(payoffs)
         n = array.shape[0]
         self._payoffs = array
+        self._scale = float(np.abs(array).max())
         self._player_names = _check_player_names(player_names, n)
         self._action_names = _check_action_names(action_names, array.shape[1:], self._player_names)
         if not isinstance(name, str):
@@ -259,6 +263,16 @@ class NormalFormGame:
     @property
     def name(self) -> str:
         return self._name
+
+    @property
+    def payoff_scale(self) -> float:
+        """The largest absolute payoff: relative tolerances are multiples of it."""
+        return self._scale
+
+    def _atol(self, tol: float) -> float:
+        if not (np.isfinite(tol) and tol >= 0):
+            raise ValueError(f"tol must be a finite non-negative number; got {tol}")
+        return tol * self._scale
 
     def payoff_matrix(self, player: int | str) -> FloatArray:
         """One player's payoff table, shape (a_1, ..., a_n)."""
@@ -387,10 +401,12 @@ class NormalFormGame:
     ) -> list[tuple[int, ...]]:
         """Per player, the pure best responses (action indices) to the others' strategies.
 
-        Actions within ``tol`` of the best payoff count as best responses.
+        Actions within ``tol`` (relative to :attr:`payoff_scale`) of the best
+        payoff count as best responses.
         """
+        atol = self._atol(tol)
         return [
-            tuple(int(k) for k in np.flatnonzero(dev >= dev.max() - tol))
+            tuple(int(k) for k in np.flatnonzero(dev >= dev.max() - atol))
             for dev in self.deviation_payoffs(profile)
         ]
 
@@ -407,8 +423,9 @@ class NormalFormGame:
         return float(self.regret(profile).sum())
 
     def is_nash(self, profile: ProfileLike, *, tol: float = PROB_TOL) -> bool:
-        """True when no player gains more than ``tol`` by deviating."""
-        return bool(np.all(self.regret(profile) <= tol))
+        """True when no player gains more than ``tol`` (relative to :attr:`payoff_scale`) by deviating."""
+        atol = self._atol(tol)
+        return bool(np.all(self.regret(profile) <= atol))
 
     def social_welfare(self, profile: ProfileLike) -> float:
         """The sum of the players' expected payoffs."""
@@ -418,14 +435,13 @@ class NormalFormGame:
     def pure_nash_equilibria(self, *, tol: float = PROB_TOL) -> list[tuple[int, ...]]:
         """All pure Nash equilibria as tuples of action indices, in lexicographic order.
 
-        A deviation must gain more than ``tol`` to break an equilibrium (the
-        same tolerance as :meth:`is_nash` and :meth:`best_responses`), so payoffs
-        that tie up to rounding, such as ``0.1 + 0.2`` and ``0.3``, count as ties.
-        Pass ``tol=0`` for exact comparisons.
+        A deviation must gain more than ``tol * payoff_scale`` to break an
+        equilibrium (the same rule as :meth:`is_nash` and
+        :meth:`best_responses`), so payoffs that tie up to rounding, such as
+        ``0.1 + 0.2`` and ``0.3``, count as ties, and rescaling the game changes
+        nothing. Pass ``tol=0`` for exact comparisons.
         """
-        if tol < 0 or not np.isfinite(tol):
-            raise ValueError(f"tol must be a finite non-negative number; got {tol}")
-        return pure_nash_equilibria(self._payoffs, tol=tol)
+        return pure_nash_equilibria(self._payoffs, tol=self._atol(tol))
 
     def pareto_optimal_outcomes(self) -> list[tuple[int, ...]]:
         """The pure outcomes that no other pure outcome Pareto-dominates."""
@@ -443,11 +459,11 @@ class NormalFormGame:
     def is_constant_sum(self, *, tol: float = PROB_TOL) -> bool:
         """True when the payoffs add to the same constant at every outcome."""
         total = self.welfare_table()
-        return bool(np.ptp(total) <= tol)
+        return bool(np.ptp(total) <= self._atol(tol))
 
     def is_zero_sum(self, *, tol: float = PROB_TOL) -> bool:
         """True when the payoffs add to zero at every outcome."""
-        return bool(np.all(np.abs(self.welfare_table()) <= tol))
+        return bool(np.all(np.abs(self.welfare_table()) <= self._atol(tol)))
 
     def is_symmetric(self, *, tol: float = PROB_TOL) -> bool:
         """True when relabelling the players leaves the game unchanged.
@@ -466,7 +482,7 @@ class NormalFormGame:
         for perm in generators:
             # Game after renaming player perm[i] as player i.
             permuted = np.stack([np.transpose(self._payoffs[perm[i]], perm) for i in range(n)])
-            if not np.allclose(permuted, self._payoffs, rtol=0, atol=tol):
+            if not np.allclose(permuted, self._payoffs, rtol=0, atol=self._atol(tol)):
                 return False
         return True
 
