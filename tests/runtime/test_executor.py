@@ -90,7 +90,14 @@ def test_ray_backend_on_an_existing_cluster():
         pytest.skip("the ray command is not installed beside this Python")
     seeds = spawn_seeds(8, 3)
     expected = Executor("serial").map_values(draw, seeds)
-    start = [str(ray_cli), "start", "--head", "--num-cpus=2", "--include-dashboard=false", "--disable-usage-stats"]
+    start = [
+        str(ray_cli),
+        "start",
+        "--head",
+        "--num-cpus=2",
+        "--include-dashboard=false",
+        "--disable-usage-stats",
+    ]
     subprocess.run(start, check=True, capture_output=True, timeout=180)
     try:
         with Executor("ray", ray_address="auto") as ex:

@@ -89,7 +89,10 @@ class TaskFailed(RuntimeError):
 def _failure(index: int, task: Any, exc: BaseException) -> TaskOutcome[Any]:
     """The outcome of a task that raised; call inside the ``except`` block."""
     return TaskOutcome(
-        index=index, task=task, error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc()
+        index=index,
+        task=task,
+        error=f"{type(exc).__name__}: {exc}",
+        traceback=traceback.format_exc(),
     )
 
 
