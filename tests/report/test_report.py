@@ -8,7 +8,10 @@ import numpy as np
 import pytest
 
 from cooplab.experiments import Check, Experiment, get
+from cooplab.experiments.runner import run_experiment
 from cooplab.report.build import build_report
+from cooplab.runtime import Store
+from tests.runtime.tasks import interrupt_once
 
 PD = get("prisoners-dilemma")
 
@@ -149,3 +152,55 @@ def test_ray_backend_gives_the_local_results(tmp_path):
     assert np.array_equal(
         np.array(ray.records[0].result.regions), np.array(local.records[0].result.regions)
     )
+
+
+@dataclass(frozen=True)
+class SweepConfig:
+    folder: str = "."
+
+    @classmethod
+    def quick(cls):
+        return cls()
+
+    @classmethod
+    def full(cls):
+        return cls()
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    values: tuple[int, ...]
+    checks: tuple[Check, ...]
+
+    def metrics(self):
+        return {"sum": sum(self.values)}
+
+
+def _sweep(config, rng, progress=None, executor=None):
+    tasks = [(x, 2, config.folder) for x in range(4)]
+    values = executor.map_values(interrupt_once, tasks, progress=progress)
+    return SweepResult(tuple(values), (Check("the sweep finished", True, ""),))
+
+
+def test_an_interrupted_experiment_resumes_from_its_finished_tasks(tmp_path):
+    sweep = Experiment(
+        name="sweep",
+        title="Sweep",
+        section="0",
+        claim="A sweep resumes.",
+        config_type=SweepConfig,
+        result_type=SweepResult,
+        run=_sweep,
+        figures=lambda result: [],
+    )
+    store = Store(tmp_path / "runs")
+    config = SweepConfig(folder=str(tmp_path))
+    with pytest.raises(KeyboardInterrupt):
+        run_experiment(sweep, config, store=store)
+    assert (tmp_path / "calls").read_text().split() == ["0", "1", "2"]
+    record = run_experiment(sweep, config, store=store)
+    assert record.status == "held"
+    assert record.result.values == (0, 10, 20, 30)
+    assert (tmp_path / "calls").read_text().split() == ["0", "1", "2", "2", "3"]
+    run_folder = next((tmp_path / "runs" / "sweep").iterdir())
+    assert not (run_folder / "checkpoints" / "tasks").exists()  # the result supersedes them

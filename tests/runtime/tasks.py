@@ -15,3 +15,18 @@ def fail_on_three(x):
 
 def draw(seed):
     return np.random.default_rng(seed).normal(size=3).tolist()
+
+
+def interrupt_once(task):
+    """Record the call; raise KeyboardInterrupt at ``x == stop`` the first time only."""
+    x, stop, folder = task
+    from pathlib import Path
+
+    folder = Path(folder)
+    with open(folder / "calls", "a") as fh:
+        fh.write(f"{x}\n")
+    marker = folder / "interrupted"
+    if x == stop and not marker.exists():
+        marker.write_text("yes")
+        raise KeyboardInterrupt
+    return x * 10

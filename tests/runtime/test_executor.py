@@ -7,7 +7,7 @@ import pytest
 
 from cooplab.runtime import Executor, TaskFailed
 from cooplab.runtime.rng import spawn_seeds
-from tests.runtime.tasks import draw, fail_on_three, square
+from tests.runtime.tasks import draw, fail_on_three, interrupt_once, square
 
 
 @pytest.mark.parametrize("backend", ["serial", "local"])
@@ -104,3 +104,30 @@ def test_ray_backend_on_an_existing_cluster():
             assert ex.map_values(draw, seeds) == expected
     finally:
         subprocess.run([str(ray_cli), "stop", "--force"], capture_output=True, timeout=180)
+
+
+def test_checkpointing_resumes_after_ctrl_c(tmp_path):
+    tasks = [(x, 3, str(tmp_path)) for x in range(6)]
+    ex = Executor("serial")
+    with ex.checkpointing(tmp_path / "ckpt"), pytest.raises(KeyboardInterrupt):
+        ex.map(interrupt_once, tasks)
+    assert (tmp_path / "calls").read_text().split() == ["0", "1", "2", "3"]
+    calls = []
+    with ex.checkpointing(tmp_path / "ckpt"):
+        values = ex.map_values(interrupt_once, tasks, progress=lambda d, t: calls.append(d))
+    assert values == [0, 10, 20, 30, 40, 50]
+    # tasks 0-2 were restored, not run again
+    assert (tmp_path / "calls").read_text().split() == ["0", "1", "2", "3", "3", "4", "5"]
+    assert calls[:2] == [0, 3]
+    # outside the block nothing is saved or restored
+    ex.map_values(interrupt_once, tasks[:1])
+    assert (tmp_path / "calls").read_text().split()[-1] == "0"
+
+
+def test_checkpoints_survive_a_pool(tmp_path):
+    tasks = [(x, -1, str(tmp_path)) for x in range(4)]
+    with Executor("local", workers=2) as ex, ex.checkpointing(tmp_path / "ckpt"):
+        first = ex.map_values(interrupt_once, tasks)
+    with Executor("serial") as ex, ex.checkpointing(tmp_path / "ckpt"):
+        assert ex.map_values(interrupt_once, tasks) == first
+    assert sorted((tmp_path / "calls").read_text().split()) == ["0", "1", "2", "3"]

@@ -8,12 +8,15 @@ stops the run, and what was finished stays in its run folder.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import inspect
 import logging
+import shutil
 import sys
 import time
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,6 +66,19 @@ class RunRecord:
             "reused": self.reused,
             "run_dir": self.run_dir,
         }
+
+
+@contextlib.contextmanager
+def _checkpointed(executor: Executor | None, run: RunDir) -> Iterator[Executor]:
+    """The executor, saving each finished task in the run folder so that a rerun resumes."""
+    own = executor is None
+    ex = Executor("serial") if executor is None else executor
+    try:
+        with ex.checkpointing(run.checkpoints_dir / "tasks"):
+            yield ex
+    finally:
+        if own:
+            ex.close()
 
 
 def code_fingerprint(experiment: Experiment) -> str:
@@ -128,11 +144,14 @@ def run_experiment(
         if result is None:
             rng = as_generator(child_seed(seed, experiment.name))
             if run is not None:
-                with run.logging_to_file():
+                with run.logging_to_file(), _checkpointed(executor, run) as ex:
                     log.info("%s: running %s", experiment.name, cfg)
-                    result = experiment.execute(config, rng, progress, executor)
+                    result = experiment.execute(config, rng, progress, ex)
                     run.write_result(to_jsonable(result))
                     log.info("%s: finished", experiment.name)
+                shutil.rmtree(
+                    run.checkpoints_dir / "tasks", ignore_errors=True
+                )  # the result supersedes them
             else:
                 result = experiment.execute(config, rng, progress, executor)
         figures = []

@@ -21,18 +21,23 @@ Backends
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import functools
+import hashlib
 import logging
 import multiprocessing
 import os
+import pickle
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
 from cooplab.runtime.progress import ProgressFn, null_progress
+from cooplab.runtime.store import atomic_write_bytes
 
 __all__ = ["BACKENDS", "Executor", "TaskFailed", "TaskOutcome"]
 
@@ -160,6 +165,7 @@ class Executor:
         self.ray_address = ray_address
         self._pool: cf.ProcessPoolExecutor | None = None
         self._ray_started_here = False
+        self._checkpoint_dir: Path | None = None
 
     # -- public API ---------------------------------------------------------
     def map(
@@ -172,20 +178,63 @@ class Executor:
         """Apply ``fn`` to every task; return the outcomes in task order.
 
         ``fn`` and the tasks must be picklable for the ``local`` and ``ray``
-        backends (a module-level function, plain data and seeds).
+        backends (a module-level function, plain data and seeds). Inside
+        :meth:`checkpointing`, each finished task is saved as it completes and
+        a task already saved is not run again.
         """
         tasks = list(tasks)
         report = progress or null_progress
-        report(0, len(tasks))
+        total = len(tasks)
+        report(0, total)
         if not tasks:
             return []
-        if self.backend == "serial" or (
-            self.backend == "local" and (self.workers == 1 or len(tasks) == 1)
-        ):
-            return self._map_serial(fn, tasks, report)
-        if self.backend == "local":
-            return self._map_pool(fn, tasks, report)
-        return self._map_ray(fn, tasks, report)
+        outcomes: list[TaskOutcome[T] | None] = [None] * total
+        cache = _TaskCache(self._checkpoint_dir, fn) if self._checkpoint_dir is not None else None
+        if cache is not None:
+            for i, task in enumerate(tasks):
+                outcomes[i] = cache.load(i, task)
+        todo = [i for i in range(total) if outcomes[i] is None]
+        done = total - len(todo)
+        if done:
+            log.info("%d of %d tasks restored from checkpoints", done, total)
+            report(done, total)
+
+        def on_done(outcome: TaskOutcome[T]) -> None:
+            nonlocal done
+            outcomes[outcome.index] = outcome
+            if cache is not None and outcome.ok:
+                cache.save(outcome)
+            done += 1
+            report(done, total)
+
+        if todo:
+            pending = [(i, tasks[i]) for i in todo]
+            if self.backend == "serial" or (
+                self.backend == "local" and (self.workers == 1 or len(pending) == 1)
+            ):
+                self._map_serial(fn, pending, on_done)
+            elif self.backend == "local":
+                self._map_pool(fn, pending, on_done)
+            else:
+                self._map_ray(fn, pending, on_done)
+        return outcomes  # type: ignore[return-value]
+
+    @contextlib.contextmanager
+    def checkpointing(self, folder: Path | str | None) -> Iterator[None]:
+        """Within the block, save every finished task under ``folder`` and reuse saved ones.
+
+        A run interrupted (Ctrl-C, a killed process) and started again with the
+        same tasks picks up where it stopped. Tasks are recognised by a hash of
+        the function's name and the pickled task, so they must pickle the same
+        way each time (plain data and ``SeedSequence`` seeds do). ``None``
+        turns checkpointing off.
+        """
+        previous = self._checkpoint_dir
+        self._checkpoint_dir = Path(folder) if folder is not None else None
+        try:
+            yield
+        finally:
+            self._checkpoint_dir = previous
 
     def map_values(
         self,
@@ -234,46 +283,48 @@ class Executor:
     # -- backends -----------------------------------------------------------
     @staticmethod
     def _map_serial(
-        fn: Callable[[Any], T], tasks: list[Any], report: ProgressFn
-    ) -> list[TaskOutcome[T]]:
-        outcomes = []
-        for i, task in enumerate(tasks):
-            outcomes.append(_call(fn, i, task))
-            report(i + 1, len(tasks))
-        return outcomes
+        fn: Callable[[Any], T],
+        pending: list[tuple[int, Any]],
+        on_done: Callable[[TaskOutcome[T]], None],
+    ) -> None:
+        for i, task in pending:
+            on_done(_call(fn, i, task))
 
     def _map_pool(
-        self, fn: Callable[[Any], T], tasks: list[Any], report: ProgressFn
-    ) -> list[TaskOutcome[T]]:
+        self,
+        fn: Callable[[Any], T],
+        pending: list[tuple[int, Any]],
+        on_done: Callable[[TaskOutcome[T]], None],
+    ) -> None:
         if self._pool is None:
             self._pool = cf.ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=_pool_context()
             )
-        futures = {self._pool.submit(_call, fn, i, task): i for i, task in enumerate(tasks)}
-        outcomes: list[TaskOutcome[T] | None] = [None] * len(tasks)
-        done_count = 0
+        futures = {self._pool.submit(_call, fn, i, task): (i, task) for i, task in pending}
+        broken = False
         try:
             for future in cf.as_completed(futures):
-                i = futures[future]
-                outcomes[i] = _fetch(future.result, i, tasks[i])
-                done_count += 1
-                report(done_count, len(tasks))
+                outcome = _fetch(future.result, *futures[future])
+                broken = broken or bool(
+                    outcome.error and outcome.error.startswith("BrokenProcessPool")
+                )
+                on_done(outcome)
         except BaseException:
             for future in futures:
                 future.cancel()
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
             raise
-        if any(
-            o is not None and o.error and o.error.startswith("BrokenProcessPool") for o in outcomes
-        ):
+        if broken:  # a worker died; start a new pool next time
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
-        return outcomes  # type: ignore[return-value]
 
     def _map_ray(
-        self, fn: Callable[[Any], T], tasks: list[Any], report: ProgressFn
-    ) -> list[TaskOutcome[T]]:
+        self,
+        fn: Callable[[Any], T],
+        pending: list[tuple[int, Any]],
+        on_done: Callable[[TaskOutcome[T]], None],
+    ) -> None:
         try:
             import ray
         except ImportError as exc:
@@ -287,21 +338,50 @@ class Executor:
                 ray.init(num_cpus=self.workers, include_dashboard=False, log_to_driver=False)
             self._ray_started_here = True
         remote_call = ray.remote(_call)
-        refs = [remote_call.remote(fn, i, task) for i, task in enumerate(tasks)]
-        index_of = {ref: i for i, ref in enumerate(refs)}
-        outcomes: list[TaskOutcome[T] | None] = [None] * len(tasks)
-        pending = list(refs)
-        done_count = 0
+        inputs = {remote_call.remote(fn, i, task): (i, task) for i, task in pending}
+        waiting = list(inputs)
         try:
-            while pending:
-                ready, pending = ray.wait(pending, num_returns=1)
+            while waiting:
+                ready, waiting = ray.wait(waiting, num_returns=1)
                 for ref in ready:
-                    i = index_of[ref]
-                    outcomes[i] = _fetch(functools.partial(ray.get, ref), i, tasks[i])
-                    done_count += 1
-                    report(done_count, len(tasks))
+                    on_done(_fetch(functools.partial(ray.get, ref), *inputs[ref]))
         except BaseException:
-            for ref in pending:
+            for ref in waiting:
                 ray.cancel(ref, force=True)
             raise
-        return outcomes  # type: ignore[return-value]
+
+
+class _TaskCache:
+    """Finished task outcomes on disk, one pickle per task, written atomically."""
+
+    def __init__(self, folder: Path, fn: Callable[[Any], Any]) -> None:
+        self.folder = folder
+        self.name = f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', repr(fn))}"
+
+    def _path(self, index: int, task: Any) -> Path | None:
+        try:
+            blob = pickle.dumps((self.name, index, task), protocol=4)
+        except Exception:  # an unpicklable task is simply not checkpointed
+            return None
+        return self.folder / f"task-{hashlib.sha256(blob).hexdigest()[:24]}.pkl"
+
+    def load(self, index: int, task: Any) -> TaskOutcome[Any] | None:
+        path = self._path(index, task)
+        if path is None or not path.exists():
+            return None
+        try:
+            value = pickle.loads(path.read_bytes())
+        except Exception:  # written by other code; run the task again
+            log.warning("ignoring unreadable checkpoint %s", path)
+            return None
+        return TaskOutcome(index=index, task=task, value=value)
+
+    def save(self, outcome: TaskOutcome[Any]) -> None:
+        path = self._path(outcome.index, outcome.task)
+        if path is None:
+            return
+        try:
+            blob = pickle.dumps(outcome.value, protocol=4)
+        except Exception:
+            return
+        atomic_write_bytes(path, blob)
