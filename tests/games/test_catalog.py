@@ -83,7 +83,7 @@ def test_public_goods_free_riding_is_dominant_below_n():
     assert g.pure_nash_equilibria() == [(0, 0, 0, 0)]
     assert g.welfare_table()[everyone] == g.welfare_table().max()
     # Each contributor keeps multiplier/n = 0.4 of a unit it gives: payoff 1.6 all-in vs 1 all-out
-    np.testing.assert_allclose(g.payoffs[(slice(None), *everyone)], 1.6)
+    np.testing.assert_allclose(g.outcome_payoffs(everyone), 1.6)
     np.testing.assert_allclose(g.payoffs[:, 0, 0, 0, 0], 1.0)
 
 

@@ -284,7 +284,7 @@ def test_social_optima_and_array_outcomes():
 
 @given(int_games)
 def test_pareto_optimal_outcomes_are_undominated(g):
-    points = {o: g.payoffs[(slice(None), *o)] for o in g.pure_outcomes()}
+    points = {o: g.outcome_payoffs(o) for o in g.pure_outcomes()}
     efficient = set(g.pareto_optimal_outcomes())
     for o, p in points.items():
         dominated = any(np.all(q >= p) and np.any(q > p) for q in points.values())

@@ -319,10 +319,10 @@ def run(
     return Result(
         payoffs=(T, R, P, S),
         equilibria=tuple(game.outcome_names(e) for e in eq),
-        equilibrium_payoffs=tuple(tuple(game.payoffs[(slice(None), *e)].tolist()) for e in eq),
+        equilibrium_payoffs=tuple(tuple(game.outcome_payoffs(e).tolist()) for e in eq),
         dominant_actions=dominant,
         social_optima=tuple(game.outcome_names(o) for o in optima),
-        optimum_payoffs=tuple(tuple(game.payoffs[(slice(None), *o)].tolist()) for o in optima),
+        optimum_payoffs=tuple(tuple(game.outcome_payoffs(o).tolist()) for o in optima),
         pareto_optimal=tuple(game.outcome_names(o) for o in game.pareto_optimal_outcomes()),
         welfare=tuple(
             ("(" + ", ".join(game.outcome_names(o)) + ")", float(welfare[o]))

@@ -136,7 +136,11 @@ def run_experiment(
             try:
                 result = experiment.result_from_dict(stored)
                 reused = True
-                log.info("%s: reusing the finished result in %s", experiment.name, run.path)
+                log.info(
+                    "%s: reusing the finished result in %s",
+                    experiment.name,
+                    getattr(run, "path", None),
+                )
             except (TypeError, ValueError) as exc:  # written by an older version
                 log.warning(
                     "%s: stored result unreadable (%s); running again", experiment.name, exc

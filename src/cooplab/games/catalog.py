@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from cooplab.games.normal_form import NormalFormGame
 from cooplab.runtime.registry import Registry
@@ -66,7 +67,7 @@ def _positive(name: str, value: Any) -> float:
 def _count(name: str, value: Any, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         if isinstance(value, numbers.Real) and float(value).is_integer():
-            value = int(value)
+            value = int(float(value))
         else:
             raise TypeError(f"{name} must be an integer; got {value!r}")
     if value < minimum:
@@ -314,11 +315,11 @@ def pure_coordination(n_actions: int = 2, reward: float = 1) -> NormalFormGame:
 # N-player social dilemmas (note, section 2.1)
 # ---------------------------------------------------------------------------
 def _symmetric_n_player(
-    n: int, levels: Sequence[float], payoff: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    n: int, levels: npt.ArrayLike, payoff: Callable[[np.ndarray, np.ndarray], np.ndarray]
 ) -> np.ndarray:
     """Payoff array (n, k, ..., k) where ``payoff(own_level, others_total)`` gives one player's payoff."""
-    k = len(levels)
     lv = np.asarray(levels, dtype=np.float64)
+    k = len(lv)
     grids = np.meshgrid(*([lv] * n), indexing="ij")  # n arrays of shape (k,)*n
     total = np.sum(grids, axis=0)
     return np.stack([payoff(grids[i], total - grids[i]) for i in range(n)]).reshape((n,) + (k,) * n)

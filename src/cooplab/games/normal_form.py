@@ -325,6 +325,11 @@ class NormalFormGame:
             )
         return tuple(self.action_index(i, a) for i, a in enumerate(profile))
 
+    def outcome_payoffs(self, outcome: Sequence[int | str]) -> FloatArray:
+        """Every player's payoff at a pure outcome (indices or names); shape (n_players,)."""
+        index = (slice(None), *self.pure_profile(outcome))
+        return np.array(self._payoffs[index])  # type: ignore[index]
+
     def outcome_names(self, outcome: Sequence[int]) -> tuple[str, ...]:
         """Action names of a pure outcome."""
         return tuple(self._action_names[i][k] for i, k in enumerate(self.pure_profile(outcome)))
@@ -360,7 +365,9 @@ class NormalFormGame:
             isinstance(strategy, numbers.Integral) and not isinstance(strategy, bool)
         ):
             vec = np.zeros(k)
-            vec[self.action_index(i, strategy)] = 1.0
+            vec[self.action_index(i, strategy if isinstance(strategy, str) else int(strategy))] = (
+                1.0
+            )
             return vec
         try:
             vec = np.asarray(strategy, dtype=np.float64)

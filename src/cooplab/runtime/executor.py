@@ -337,14 +337,14 @@ class Executor:
             else:
                 ray.init(num_cpus=self.workers, include_dashboard=False, log_to_driver=False)
             self._ray_started_here = True
-        remote_call = ray.remote(_call)
+        remote_call: Any = ray.remote(_call)
         inputs = {remote_call.remote(fn, i, task): (i, task) for i, task in pending}
         waiting = list(inputs)
         try:
             while waiting:
                 ready, waiting = ray.wait(waiting, num_returns=1)
                 for ref in ready:
-                    on_done(_fetch(functools.partial(ray.get, ref), *inputs[ref]))
+                    on_done(_fetch(functools.partial(ray.get, ref), *inputs[ref]))  # type: ignore[arg-type]
         except BaseException:
             for ref in waiting:
                 ray.cancel(ref, force=True)

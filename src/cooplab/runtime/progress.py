@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 import time
 from types import TracebackType
-from typing import IO, Protocol
+from typing import IO, Any, Protocol
 
 __all__ = ["ProgressBar", "ProgressFn", "null_progress", "scaled"]
 
@@ -62,8 +62,8 @@ class ProgressBar:
         self.description = description
         self.enabled = enabled
         self.stream = stream if stream is not None else sys.stderr
-        self._progress = None
-        self._task = None
+        self._progress: Any = None  # rich.progress.Progress while a terminal bar is shown
+        self._task: Any = None
         self._last_label: str | None = None
         self._start = time.monotonic()
 

@@ -51,7 +51,7 @@ def from_jsonable(tp: Any, data: Any) -> Any:
     args = typing.get_args(tp)
     if tp is Any:
         return data
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         if not isinstance(data, Mapping):
             raise ValueError(f"expected a mapping for {tp.__name__}; got {type(data).__name__}")
         hints = typing.get_type_hints(tp)

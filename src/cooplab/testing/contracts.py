@@ -27,6 +27,11 @@ def _fail(message: str) -> None:
     raise AssertionError(message)
 
 
+def _frozen_dataclass(obj: Any) -> bool:
+    params = getattr(type(obj), "__dataclass_params__", None)
+    return dataclasses.is_dataclass(obj) and params is not None and bool(params.frozen)
+
+
 def check_game(game: NormalFormGame) -> None:
     """A game's payoffs are finite and read-only, it round-trips through a dict, regret is
     never negative, and the pure equilibria are exactly the pure profiles ``is_nash`` accepts."""
@@ -57,7 +62,7 @@ def check_experiment(experiment: Experiment, config: Any | None = None, *, seed:
     """
     for preset in ("quick", "full"):
         cfg = experiment.config(preset)
-        if not dataclasses.is_dataclass(cfg) or not type(cfg).__dataclass_params__.frozen:
+        if not _frozen_dataclass(cfg):
             _fail(f"{experiment.name}: the {preset} config must be a frozen dataclass")
         data = json.loads(json.dumps(to_jsonable(cfg)))
         if experiment.config_from_dict(data) != cfg:
@@ -66,7 +71,7 @@ def check_experiment(experiment: Experiment, config: Any | None = None, *, seed:
     calls: list[tuple[float, float]] = []
     first = experiment.execute(config, as_generator(seed), lambda d, t: calls.append((d, t)))
     second = experiment.execute(config, as_generator(seed), None)
-    if not dataclasses.is_dataclass(first) or not type(first).__dataclass_params__.frozen:
+    if not _frozen_dataclass(first):
         _fail(f"{experiment.name}: a result must be a frozen dataclass")
     if to_jsonable(first) != to_jsonable(second):
         _fail(f"{experiment.name}: the same seed gave different results")
