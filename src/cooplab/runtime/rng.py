@@ -63,7 +63,7 @@ def spawn(rng: RngLike, n: int) -> list[np.random.Generator]:
 
 def spawn_seeds(rng: RngLike, n: int) -> list[np.random.SeedSequence]:
     """Like :func:`spawn`, but the children's ``SeedSequence``: small, picklable task seeds."""
-    return [g.bit_generator.seed_seq for g in spawn(rng, n)]  # type: ignore[attr-defined,misc]
+    return [g.bit_generator.seed_seq for g in spawn(rng, n)]  # type: ignore[misc]
 
 
 def child_seed(seed: int, name: str) -> np.random.SeedSequence:
