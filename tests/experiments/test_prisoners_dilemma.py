@@ -105,5 +105,13 @@ def test_region_shares_on_the_plane():
     assert np.array_equal(np.array(result.regions) == PD, expected)
 
 
+def test_agreement_is_not_vacuous():
+    # A plane with no dilemma in it cannot confirm the conditions.
+    cfg = Config(grid=11, n_random=0, t_range=(0.0, 0.9), s_range=(0.1, 1.0))
+    result = prisoners_dilemma.run(cfg, as_generator(0))
+    assert result.grid_mismatches == 0
+    assert not result.checks[3].held
+
+
 def test_registry_lookup():
     assert get("prisoners_dilemma") is prisoners_dilemma.EXPERIMENT

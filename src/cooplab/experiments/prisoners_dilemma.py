@@ -308,12 +308,16 @@ def run(
         ),
         Check(
             "The games found to be dilemmas are exactly those with T > R > P > S and 2R > T + S",
-            int(np.sum(grid_is_pd != grid_conditions)) == 0
+            # Agreement must not be vacuous: the grid has to contain games of both kinds.
+            0 < int(grid_is_pd.sum()) < grid_is_pd.size
+            and int(np.sum(grid_is_pd != grid_conditions)) == 0
             and int(np.sum(random_is_pd != random_conditions)) == 0
             and all((o.region == PD) == o.conditions_hold for o in orderings),
             f"{int(np.sum(grid_is_pd != grid_conditions))} disagreements on {grid_rows.shape[0]} grid "
-            f"games, {int(np.sum(random_is_pd != random_conditions))} on {len(random_rows)} random "
-            f"games, {sum((o.region == PD) != o.conditions_hold for o in orderings)} on the 24 orderings",
+            f"games ({int(grid_is_pd.sum())} of them dilemmas), "
+            f"{int(np.sum(random_is_pd != random_conditions))} on {len(random_rows)} random "
+            f"games ({int(random_is_pd.sum())} dilemmas), "
+            f"{sum((o.region == PD) != o.conditions_hold for o in orderings)} on the 24 orderings",
         ),
     )
     return Result(
