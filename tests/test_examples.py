@@ -11,7 +11,9 @@ EXAMPLES = sorted((Path(__file__).parents[1] / "examples").glob("*.py"))
 
 @pytest.mark.parametrize("script", EXAMPLES, ids=lambda p: p.name)
 def test_example_runs(script):
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip()
     assert "Traceback" not in done.stderr
@@ -19,6 +21,8 @@ def test_example_runs(script):
 
 def test_prisoners_dilemma_example_output():
     script = next(p for p in EXAMPLES if p.name == "prisoners_dilemma.py")
-    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120).stdout
+    out = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120
+    ).stdout
     assert "pure Nash equilibria: (D, D)" in out
     assert "(C, C) with welfare 6.0" in out

@@ -1,3 +1,6 @@
+import warnings
+from contextlib import contextmanager
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -5,6 +8,13 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from cooplab.games import NormalFormGame, make
+
+
+@contextmanager
+def _no_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
 
 
 def pd():
@@ -113,6 +123,23 @@ def test_profiles_accept_names_indices_and_vectors():
 def test_bad_profiles_name_the_problem(profile, message):
     with pytest.raises(ValueError, match=message):
         pd().expected_payoffs(profile)
+
+
+def test_float32_and_rounded_profiles_are_probability_vectors():
+    g = pd()
+    p32 = np.array([0.3, 0.7], dtype=np.float32)  # sums to 1 only up to float32 rounding
+    np.testing.assert_allclose(
+        g.expected_payoffs([p32, p32]), g.expected_payoffs([[0.3, 0.7], [0.3, 0.7]]), rtol=1e-6
+    )
+    rounded = [0.333333, 0.333333, 0.333333]
+    np.testing.assert_allclose(
+        make("rock-paper-scissors").regret([rounded, rounded]), 0, atol=1e-12
+    )
+
+
+def test_overflowing_profile_is_refused_quietly():
+    with _no_warnings(), pytest.raises(ValueError, match="sums to inf"):
+        pd().regret([[1e308, 1e308], "C"])
 
 
 def test_unknown_player_name():

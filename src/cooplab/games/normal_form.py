@@ -18,6 +18,7 @@ Shoham, Y. & Leyton-Brown, K. (2008). Multiagent Systems, ch. 3.
 from __future__ import annotations
 
 import itertools
+import math
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeAlias
@@ -44,6 +45,11 @@ ProfileLike: TypeAlias = "Sequence[ActionSpec]"
 #: ``tol * payoff_scale`` (the largest absolute payoff), so rescaling a game
 #: never changes its equilibria.
 PROB_TOL = 1e-9
+#: How far from 1 a probability vector's sum may be. Loose enough for float32
+#: profiles (from torch or jax) and probabilities rounded to six decimals,
+#: tight enough to catch a vector that is not a distribution; accepted vectors
+#: are renormalised to sum to 1.
+SUM_TOL = 1e-5
 
 
 # ---------------------------------------------------------------------------
@@ -55,11 +61,16 @@ def _contract_except(
 ) -> FloatArray:
     """Contract ``table`` (shape (a_1..a_n)) with every player's strategy but ``keep``'s."""
     out = table
-    # Contract from the last axis down so the remaining axes keep their indices.
+    # Contract from the last axis down, so the axes left keep their order. Each
+    # step contracts the last axis with a matrix-vector product, or, below
+    # ``keep``, the one before it (``keep``'s axis stays last): a matmul costs
+    # about a microsecond where tensordot costs five.
     for j in range(len(profile) - 1, -1, -1):
         if j == keep:
             continue
-        out = np.tensordot(out, profile[j], axes=([j], [0]))
+        out = (
+            (out @ profile[j]) if keep is None or j > keep else (out.swapaxes(-1, -2) @ profile[j])
+        )
     return np.asarray(out, dtype=np.float64)
 
 
@@ -75,8 +86,9 @@ def expected_payoffs(payoffs: FloatArray, profile: Sequence[FloatArray]) -> Floa
     -------
     array, shape (n,)
     """
+    # u_i(s) = s_i . u_i(., s_-i): n(n-1) contractions rather than n^2.
     return np.array(
-        [float(_contract_except(payoffs[i], profile, None)) for i in range(len(profile))]
+        [float(profile[i] @ dev) for i, dev in enumerate(deviation_payoffs(payoffs, profile))]
     )
 
 
@@ -360,39 +372,50 @@ class NormalFormGame:
 
     def _as_strategy(self, i: int, strategy: Any) -> FloatArray:
         k = self.n_actions[i]
-        who = f"player {self._player_names[i]!r}"
-        if isinstance(strategy, str) or (
+        if type(strategy) is np.ndarray and strategy.dtype == np.float64:
+            vec = strategy  # the common case, checked below without a copy
+        elif isinstance(strategy, str) or (
             isinstance(strategy, numbers.Integral) and not isinstance(strategy, bool)
         ):
             vec = np.zeros(k)
-            vec[self.action_index(i, strategy if isinstance(strategy, str) else int(strategy))] = (
-                1.0
-            )
+            vec[self.action_index(i, strategy if isinstance(strategy, str) else int(strategy))] = 1
             return vec
-        try:
-            vec = np.asarray(strategy, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise ValueError(
-                f"the strategy of {who} must be an action or a probability vector of length {k}; "
-                f"got {strategy!r}"
-            ) from None
+        else:
+            try:
+                vec = np.asarray(strategy, dtype=np.float64)
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"the strategy of player {self._player_names[i]!r} must be an action or a "
+                    f"probability vector of length {k}; got {strategy!r}"
+                ) from None
         if vec.shape != (k,):
             raise ValueError(
-                f"the strategy of {who} must be a probability vector of length {k} (one entry per "
-                f"action); got shape {vec.shape}"
+                f"the strategy of player {self._player_names[i]!r} must be a probability vector of "
+                f"length {k} (one entry per action); got shape {vec.shape}"
             )
-        if not np.all(np.isfinite(vec)):
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = float(vec.sum())
+        lowest = float(vec.min())
+        # A NaN or an infinity makes the sum non-finite, so finite sums need no entry check.
+        if not math.isfinite(total) and not np.all(np.isfinite(vec)):
             raise ValueError(
-                f"the strategy of {who} contains NaN or infinite entries: {vec.tolist()}"
+                f"the strategy of player {self._player_names[i]!r} contains NaN or infinite "
+                f"entries: {vec.tolist()}"
             )
-        if np.any(vec < -PROB_TOL):
-            raise ValueError(f"the strategy of {who} has negative probabilities: {vec.tolist()}")
-        total = float(vec.sum())
-        if abs(total - 1.0) > PROB_TOL * max(1, k):
+        if lowest < -PROB_TOL:
             raise ValueError(
-                f"the strategy of {who} sums to {total:.12g}; a probability vector sums to 1"
+                f"the strategy of player {self._player_names[i]!r} has negative probabilities: "
+                f"{vec.tolist()}"
             )
-        return np.clip(vec, 0.0, None) / np.clip(vec, 0.0, None).sum()
+        if abs(total - 1.0) > SUM_TOL:
+            raise ValueError(
+                f"the strategy of player {self._player_names[i]!r} sums to {total:.12g}; a "
+                f"probability vector sums to 1 (within {SUM_TOL:g})"
+            )
+        if lowest < 0:
+            vec = np.maximum(vec, 0.0)
+            total = float(vec.sum())
+        return vec if total == 1.0 else vec / total
 
     # -- payoffs and deviations ---------------------------------------------
     def expected_payoffs(self, profile: ProfileLike) -> FloatArray:
