@@ -36,6 +36,7 @@ from hypothesis import strategies as st
 from packaging.version import Version  # a dependency of pytest itself
 
 from cooplab.games import NormalFormGame, make
+from cooplab.games.normal_form import pure_nash_equilibria
 
 pytestmark = pytest.mark.peers
 
@@ -180,7 +181,8 @@ def ours_pure(g: NormalFormGame) -> set[tuple[int, ...]]:
     """cooplab's pure equilibria, checked to be the same with the default tolerance and with ``tol=0``.
 
     Gambit compares payoffs exactly; ``pure_nash_equilibria()`` by default
-    accepts deviations that gain at most ``PROB_TOL`` (1e-9). The random games
+    accepts deviations that gain at most ``tie_tolerance()`` (1e-9 of the
+    player's payoff spread plus rounding). The random games
     handed to Gambit here have payoffs that are equal or at least 1/36 apart,
     so the two must agree, and both must equal Gambit's answer.
     """
@@ -295,14 +297,15 @@ def test_near_ties_exact_with_tol_zero_and_ties_by_default(gbt):
     # Row's two payoffs against Column's only action are 0.1 + 0.2 and 0.3,
     # one rounding error (5.6e-17) apart. Gambit reads a float as its shortest
     # repr (0.30000000000000004 and 0.3), so for it only row 0 is a best
-    # response; cooplab agrees with tol=0, and by default (documented in
-    # NormalFormGame.pure_nash_equilibria) counts the two as a tie.
+    # response; cooplab's array function with an absolute tolerance of 0
+    # agrees, and the game method (documented in
+    # NormalFormGame.pure_nash_equilibria) counts the two as a rounding tie.
     A = np.array([[0.1 + 0.2], [0.3]])
     B = np.zeros((2, 1))
     game = gbt.Game.from_arrays(A, B)
     ours = NormalFormGame.from_bimatrix(A, B)
     assert gambit_pure_equilibria(gbt, game) == {(0, 0)}
-    assert set(ours.pure_nash_equilibria(tol=0)) == {(0, 0)}
+    assert set(pure_nash_equilibria(ours.payoffs, tol=0)) == {(0, 0)}
     assert set(ours.pure_nash_equilibria()) == {(0, 0), (1, 0)}
 
 
@@ -310,8 +313,8 @@ def test_default_tolerance_recovers_exact_ties_lost_to_rounding(gbt):
     # Public goods with multiplier = n: u_i = endowment + (sum of the others'
     # contributions), independent of one's own action, so in exact arithmetic
     # (Gambit, rationals) every profile is an equilibrium. The float payoffs
-    # carry rounding errors (shares k/5 are not binary fractions): with tol=0
-    # cooplab loses most of those ties; the default tolerance recovers all.
+    # carry rounding errors (shares k/5 are not binary fractions): compared
+    # exactly most of those ties are lost; the game's tie rule recovers all.
     n, levels = 3, 6
     g = make("public-goods", n=n, multiplier=n, levels=levels)
     shares = [Fraction(k, levels - 1) for k in range(levels)]
@@ -324,7 +327,8 @@ def test_default_tolerance_recovers_exact_ties_lost_to_rounding(gbt):
     everything = set(itertools.product(range(levels), repeat=n))
     assert gambit_pure_equilibria(gbt, to_gambit(gbt, exact)) == everything
     assert set(g.pure_nash_equilibria()) == everything
-    assert set(g.pure_nash_equilibria(tol=0)) < everything
+    assert set(g.pure_nash_equilibria(tol=0)) == everything  # the rounding allowance alone suffices
+    assert set(pure_nash_equilibria(g.payoffs, tol=0)) < everything
 
 
 @pytest.mark.parametrize(

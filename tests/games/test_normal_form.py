@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from cooplab.games import NormalFormGame, make
+from cooplab.games.normal_form import pure_nash_equilibria
 
 
 @contextmanager
@@ -279,7 +280,7 @@ def test_best_responses_attain_the_deviation_maximum(gp):
     dev = g.deviation_payoffs(profile)
     for i, best in enumerate(g.best_responses(profile)):
         assert best
-        assert all(dev[i][k] >= dev[i].max() - 1e-9 * g.payoff_scale for k in best)
+        assert all(dev[i][k] >= dev[i].max() - g.tie_tolerance()[i] for k in best)
 
 
 def test_rounding_ties_are_ties():
@@ -287,9 +288,36 @@ def test_rounding_ties_are_ties():
     g = NormalFormGame.from_bimatrix([[0.0, 0.1 + 0.2], [0.0, 0.3]], [[0.0, 0.0], [0.1 + 0.2, 0.3]])
     assert (1, 1) in g.pure_nash_equilibria()
     assert g.is_nash([1, 1])
-    assert (1, 1) not in g.pure_nash_equilibria(tol=0)
+    assert (1, 1) in g.pure_nash_equilibria(tol=0)  # tol=0 keeps the rounding allowance
+    # the array function with an absolute tolerance of 0 compares exactly
+    assert (1, 1) not in pure_nash_equilibria(g.payoffs, tol=0)
     with pytest.raises(ValueError, match="tol"):
         g.pure_nash_equilibria(tol=-1)
+
+
+@given(int_games, st.floats(-1e6, 1e6), st.floats(1e-3, 1e3))
+def test_shifting_and_scaling_never_change_equilibria(g, shift, scale):
+    # Payoff gaps stay far above rounding (shift / scale <= 1e9, about 1e6 ulps).
+    moved = NormalFormGame(g.payoffs * scale + shift)
+    assert moved.pure_nash_equilibria() == g.pure_nash_equilibria()
+
+
+def test_one_large_payoff_does_not_blur_other_players():
+    # Review finding: a scale shared by all players made (0,0) and (1,1) look like equilibria.
+    g = NormalFormGame.from_bimatrix([[1e10, 0], [0, 0]], [[0, 1], [1, 0]])
+    assert g.pure_nash_equilibria() == [(0, 1)]
+    shifted = make("prisoners-dilemma", T=1e10 + 5, R=1e10 + 3, P=1e10 + 1, S=1e10)
+    assert shifted.pure_nash_equilibria() == [(1, 1)]
+    assert not shifted.is_nash(["C", "C"])
+
+
+def test_zero_sum_is_checked_up_to_rounding_only():
+    assert not NormalFormGame.from_bimatrix([[1e10, 0]], [[-1e10, 5]]).is_zero_sum()
+    third = NormalFormGame.from_bimatrix([[1 / 3, 0.1 + 0.2]], [[-1 / 3, -0.3]])
+    assert third.is_zero_sum()
+    assert third.is_zero_sum(tol=0.5)
+    with pytest.raises(ValueError, match="tol"):
+        third.is_zero_sum(tol="0.1")
 
 
 @pytest.mark.parametrize("scale", [1e-12, 1e-3, 1.0, 1e6, 1e12])

@@ -40,11 +40,14 @@ FloatArray: TypeAlias = npt.NDArray[np.float64]
 ActionSpec: TypeAlias = "int | str | Sequence[float] | npt.ArrayLike"
 ProfileLike: TypeAlias = "Sequence[ActionSpec]"
 
-#: Tolerance for a probability vector's sum, and the default relative tolerance
-#: for "equal payoffs": the game methods compare payoffs within
-#: ``tol * payoff_scale`` (the largest absolute payoff), so rescaling a game
-#: never changes its equilibria.
+#: Default relative tolerance for "equal payoffs": a player's payoffs count as
+#: tied when they differ by at most ``tol`` times the spread of that player's
+#: payoffs (largest minus smallest) plus a rounding allowance proportional to
+#: their magnitude. Neither scaling nor shifting a player's payoffs changes
+#: what ties. Also the tolerance for slightly negative probabilities.
 PROB_TOL = 1e-9
+#: Rounding allowance, in units of a payoff's magnitude (a few hundred ulps).
+ROUNDING = 64 * float(np.finfo(np.float64).eps)
 #: How far from 1 a probability vector's sum may be. Loose enough for float32
 #: profiles (from torch or jax) and probabilities rounded to six decimals,
 #: tight enough to catch a vector that is not a distribution; accepted vectors
@@ -115,18 +118,22 @@ def regret(payoffs: FloatArray, profile: Sequence[FloatArray]) -> FloatArray:
     return out
 
 
-def pure_nash_equilibria(payoffs: FloatArray, *, tol: float = 0.0) -> list[tuple[int, ...]]:
+def pure_nash_equilibria(
+    payoffs: FloatArray, *, tol: float | npt.ArrayLike = 0.0
+) -> list[tuple[int, ...]]:
     """All pure-strategy Nash equilibria, in lexicographic order of action indices.
 
     A pure profile is an equilibrium when every player's action attains the
-    maximum of its payoff along its own axis (within ``tol``, absolute). One pass over
+    maximum of its payoff along its own axis (within ``tol``, absolute: one
+    number, or one per player). One pass over
     the array per player: O(n * prod(a_i)).
     """
     n = payoffs.shape[0]
+    atol = np.broadcast_to(np.asarray(tol, dtype=np.float64), (n,))
     stable = np.ones(payoffs.shape[1:], dtype=bool)
     for i in range(n):
         best = payoffs[i].max(axis=i, keepdims=True)
-        stable &= payoffs[i] >= best - tol
+        stable &= payoffs[i] >= best - atol[i]
     return [tuple(int(k) for k in idx) for idx in np.argwhere(stable)]
 
 
@@ -183,7 +190,7 @@ class NormalFormGame:
     [2.0, 2.0]
     """
 
-    __slots__ = ("_action_names", "_name", "_payoffs", "_player_names", "_scale")
+    __slots__ = ("_action_names", "_magnitude", "_name", "_payoffs", "_player_names", "_spread")
 
     def __init__(
         self,
@@ -196,7 +203,9 @@ class NormalFormGame:
         array = _as_payoff_array(payoffs)
         n = array.shape[0]
         self._payoffs = array
-        self._scale = float(np.abs(array).max())
+        flat = array.reshape(n, -1)
+        self._spread = np.ptp(flat, axis=1)
+        self._magnitude = np.abs(flat).max(axis=1)
         self._player_names = _check_player_names(player_names, n)
         self._action_names = _check_action_names(action_names, array.shape[1:], self._player_names)
         if not isinstance(name, str):
@@ -277,14 +286,27 @@ class NormalFormGame:
         return self._name
 
     @property
-    def payoff_scale(self) -> float:
-        """The largest absolute payoff: relative tolerances are multiples of it."""
-        return self._scale
+    def payoff_spread(self) -> FloatArray:
+        """Each player's largest minus smallest payoff, shape (n_players,)."""
+        return self._spread.copy()
 
-    def _atol(self, tol: float) -> float:
-        if not (np.isfinite(tol) and tol >= 0):
-            raise ValueError(f"tol must be a finite non-negative number; got {tol}")
-        return tol * self._scale
+    def tie_tolerance(self, tol: float = PROB_TOL) -> FloatArray:
+        """Per player, the absolute payoff difference that counts as a tie.
+
+        ``tol`` times the player's payoff spread, plus a rounding allowance of
+        a few hundred ulps of its largest absolute payoff; shape (n_players,).
+        """
+        if (
+            isinstance(tol, bool)
+            or not isinstance(tol, numbers.Real)
+            or not (math.isfinite(tol) and tol >= 0)
+        ):
+            raise ValueError(f"tol must be a finite non-negative number; got {tol!r}")
+        return float(tol) * self._spread + ROUNDING * self._magnitude
+
+    def _rounding(self) -> float:
+        """Rounding allowance for sums over players (welfare)."""
+        return ROUNDING * self.n_players * float(self._magnitude.max())
 
     def payoff_matrix(self, player: int | str) -> FloatArray:
         """One player's payoff table, shape (a_1, ..., a_n)."""
@@ -431,13 +453,13 @@ class NormalFormGame:
     ) -> list[tuple[int, ...]]:
         """Per player, the pure best responses (action indices) to the others' strategies.
 
-        Actions within ``tol`` (relative to :attr:`payoff_scale`) of the best
-        payoff count as best responses.
+        Actions within the player's :meth:`tie_tolerance` of the best payoff
+        count as best responses.
         """
-        atol = self._atol(tol)
+        atol = self.tie_tolerance(tol)
         return [
-            tuple(int(k) for k in np.flatnonzero(dev >= dev.max() - atol))
-            for dev in self.deviation_payoffs(profile)
+            tuple(int(k) for k in np.flatnonzero(dev >= dev.max() - atol[i]))
+            for i, dev in enumerate(self.deviation_payoffs(profile))
         ]
 
     def regret(self, profile: ProfileLike) -> FloatArray:
@@ -453,8 +475,8 @@ class NormalFormGame:
         return float(self.regret(profile).sum())
 
     def is_nash(self, profile: ProfileLike, *, tol: float = PROB_TOL) -> bool:
-        """True when no player gains more than ``tol`` (relative to :attr:`payoff_scale`) by deviating."""
-        atol = self._atol(tol)
+        """True when no player gains more than its :meth:`tie_tolerance` by deviating."""
+        atol = self.tie_tolerance(tol)
         return bool(np.all(self.regret(profile) <= atol))
 
     def social_welfare(self, profile: ProfileLike) -> float:
@@ -465,13 +487,14 @@ class NormalFormGame:
     def pure_nash_equilibria(self, *, tol: float = PROB_TOL) -> list[tuple[int, ...]]:
         """All pure Nash equilibria as tuples of action indices, in lexicographic order.
 
-        A deviation must gain more than ``tol * payoff_scale`` to break an
-        equilibrium (the same rule as :meth:`is_nash` and
-        :meth:`best_responses`), so payoffs that tie up to rounding, such as
-        ``0.1 + 0.2`` and ``0.3``, count as ties, and rescaling the game changes
-        nothing. Pass ``tol=0`` for exact comparisons.
+        A deviation must gain more than the player's :meth:`tie_tolerance` to
+        break an equilibrium (the same rule as :meth:`is_nash` and
+        :meth:`best_responses`): payoffs that tie up to rounding, such as
+        ``0.1 + 0.2`` and ``0.3``, count as ties, and scaling or shifting a
+        player's payoffs changes nothing. ``tol=0`` leaves only the rounding
+        allowance.
         """
-        return pure_nash_equilibria(self._payoffs, tol=self._atol(tol))
+        return pure_nash_equilibria(self._payoffs, tol=self.tie_tolerance(tol))
 
     def pareto_optimal_outcomes(self) -> list[tuple[int, ...]]:
         """The pure outcomes that no other pure outcome Pareto-dominates."""
@@ -486,16 +509,25 @@ class NormalFormGame:
         """Social welfare of every pure outcome, shape (a_1, ..., a_n)."""
         return self._payoffs.sum(axis=0)
 
-    def is_constant_sum(self, *, tol: float = PROB_TOL) -> bool:
+    def is_constant_sum(self, *, tol: float = 0.0) -> bool:
         """True when the payoffs add to the same constant at every outcome."""
         total = self.welfare_table()
-        return bool(np.ptp(total) <= self._atol(tol))
+        return bool(np.ptp(total) <= self._sum_tolerance(tol))
 
-    def is_zero_sum(self, *, tol: float = PROB_TOL) -> bool:
+    def _sum_tolerance(self, tol: float) -> float:
+        if (
+            isinstance(tol, bool)
+            or not isinstance(tol, numbers.Real)
+            or not (math.isfinite(tol) and tol >= 0)
+        ):
+            raise ValueError(f"tol must be a finite non-negative number; got {tol!r}")
+        return float(tol) + self._rounding()
+
+    def is_zero_sum(self, *, tol: float = 0.0) -> bool:
         """True when the payoffs add to zero at every outcome."""
-        return bool(np.all(np.abs(self.welfare_table()) <= self._atol(tol)))
+        return bool(np.all(np.abs(self.welfare_table()) <= self._sum_tolerance(tol)))
 
-    def is_symmetric(self, *, tol: float = PROB_TOL) -> bool:
+    def is_symmetric(self, *, tol: float = 0.0) -> bool:
         """True when relabelling the players leaves the game unchanged.
 
         Checks invariance under the transposition of players 0 and 1 and the
@@ -512,7 +544,7 @@ class NormalFormGame:
         for perm in generators:
             # Game after renaming player perm[i] as player i.
             permuted = np.stack([np.transpose(self._payoffs[perm[i]], perm) for i in range(n)])
-            if not np.allclose(permuted, self._payoffs, rtol=0, atol=self._atol(tol)):
+            if not np.allclose(permuted, self._payoffs, rtol=0, atol=self._sum_tolerance(tol)):
                 return False
         return True
 
