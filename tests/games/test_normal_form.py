@@ -61,6 +61,7 @@ def test_three_player_default_names():
         (np.array([[[np.nan, 0], [0, 0]], [[0, 0], [0, 0]]]), "NaN"),
         (np.array([[[np.inf, 0], [0, 0]], [[0, 0], [0, 0]]]), "infinite"),
         ([[["a", "b"]]], "numeric"),
+        (np.array([[[1 + 1j, 0], [0, 0]], [[0, 0], [0, 0]]]), "complex"),
     ],
 )
 def test_bad_payoffs_name_the_problem(payoffs, message):
@@ -83,6 +84,8 @@ def test_bimatrix_shape_mismatch():
         ({"action_names": [["C"], ["C", "D"]]}, "has 2 actions but 1 action names"),
         ({"action_names": [["C", "C"], ["C", "D"]]}, "distinct"),
         ({"action_names": [["C", "D"]]}, "one list of names per player"),
+        ({"player_names": 5}, "one name per player"),
+        ({"action_names": [None, ["C", "D"]]}, "no list of action names"),
     ],
 )
 def test_bad_names(kwargs, message):
@@ -119,6 +122,11 @@ def test_profiles_accept_names_indices_and_vectors():
         ("CD", "sequence of 2 strategies"),
         (5, "sequence of 2 strategies"),
         ([["a", "b"], "C"], "probability vector"),
+        ([["0.5", "0.5"], "C"], "real numbers"),
+        ([[True, False], "C"], "real numbers"),
+        ([np.array([1 + 5j, 0]), "C"], "real numbers"),
+        ({"Row": "D", "Column": "D"}, "in player order"),
+        ({"C", "D"}, "in player order"),
     ],
 )
 def test_bad_profiles_name_the_problem(profile, message):

@@ -383,8 +383,11 @@ class NormalFormGame:
                 profile = [int(x) for x in profile]
             else:
                 raise ValueError(f"{expected}; got an array of shape {profile.shape}")
-        if isinstance(profile, str | bytes) or not isinstance(profile, Iterable):
-            raise ValueError(f"{expected}; got {profile!r}")
+        if isinstance(profile, str | bytes | Mapping | set | frozenset) or not isinstance(
+            profile, Iterable
+        ):
+            # Mappings and sets have no player order.
+            raise ValueError(f"{expected}, in player order; got {profile!r}")
         entries = list(profile)
         if len(entries) != self.n_players:
             raise ValueError(
@@ -404,12 +407,17 @@ class NormalFormGame:
             return vec
         else:
             try:
-                vec = np.asarray(strategy, dtype=np.float64)
+                raw = np.asarray(strategy)
             except (TypeError, ValueError):
+                raw = np.asarray(None)
+            if (
+                raw.dtype.kind not in "iuf"
+            ):  # strings, booleans, complex, objects are not probabilities
                 raise ValueError(
                     f"the strategy of player {self._player_names[i]!r} must be an action or a "
-                    f"probability vector of length {k}; got {strategy!r}"
-                ) from None
+                    f"probability vector of {k} real numbers; got {strategy!r}"
+                )
+            vec = raw.astype(np.float64)
         if vec.shape != (k,):
             raise ValueError(
                 f"the strategy of player {self._player_names[i]!r} must be a probability vector of "
@@ -574,6 +582,8 @@ class NormalFormGame:
 # Input checks
 # ---------------------------------------------------------------------------
 def _as_payoff_array(payoffs: npt.ArrayLike) -> FloatArray:
+    if np.iscomplexobj(payoffs):
+        raise ValueError("payoffs must be real numbers; got complex values")
     try:
         array = np.array(payoffs, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -622,8 +632,8 @@ def _as_matrix(m: npt.ArrayLike, label: str) -> FloatArray:
 def _check_player_names(names: Sequence[str] | None, n: int) -> tuple[str, ...]:
     if names is None:
         return ("Row", "Column") if n == 2 else tuple(f"P{i + 1}" for i in range(n))
-    if isinstance(names, str) or len(names) != n:
-        raise ValueError(f"player_names needs one name per player ({n}); got {names!r}")
+    if isinstance(names, str) or not isinstance(names, Sequence) or len(names) != n:
+        raise ValueError(f"player_names needs a list of one name per player ({n}); got {names!r}")
     out = tuple(names)
     if not all(isinstance(x, str) and x for x in out):
         raise ValueError(f"player names must be non-empty strings; got {list(out)}")
@@ -637,16 +647,18 @@ def _check_action_names(
 ) -> tuple[tuple[str, ...], ...]:
     if names is None:
         return tuple(tuple(f"a{k}" for k in range(a)) for a in shape)
-    if isinstance(names, str) or len(names) != len(shape):
+    if isinstance(names, str) or not isinstance(names, Sequence) or len(names) != len(shape):
         raise ValueError(
             f"action_names needs one list of names per player ({len(shape)}); got {names!r}"
         )
     out = []
     for i, (row, a) in enumerate(zip(names, shape, strict=True)):
-        if isinstance(row, str) or len(row) != a:
+        if isinstance(row, str) or not isinstance(row, Sequence) or len(row) != a:
+            given = (
+                len(row) if isinstance(row, Sequence) and not isinstance(row, str) else "no list of"
+            )
             raise ValueError(
-                f"player {players[i]!r} has {a} actions but {len(row) if not isinstance(row, str) else 1} "
-                f"action names were given: {row!r}"
+                f"player {players[i]!r} has {a} actions but {given} action names were given: {row!r}"
             )
         row = tuple(row)
         if not all(isinstance(x, str) and x for x in row):
