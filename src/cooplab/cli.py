@@ -317,7 +317,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             "cooplab: interrupted; finished results are kept in their run folders", file=sys.stderr
         )
         return 130
-    except (ValueError, TypeError, KeyError, OSError, RuntimeError, UsageError) as exc:
+    except (
+        ValueError,
+        TypeError,
+        KeyError,
+        OSError,
+        RuntimeError,
+        ArithmeticError,  # overflow in a huge parameter
+        MemoryError,  # a game too large for this machine
+        UsageError,
+    ) as exc:
         if args.debug:
             raise
         message = str(exc) if not isinstance(exc, KeyError) or not exc.args else str(exc.args[0])

@@ -95,7 +95,8 @@ def test_public_goods_above_n_is_no_dilemma():
 def test_public_goods_levels():
     g = make("public-goods", n=2, levels=3)
     assert g.n_actions == (3, 3)
-    assert g.action_names[0] == ("give 0%", "give 50%", "give 100%")
+    assert g.action_names[0] == ("give 0/2", "give 1/2", "give 2/2")
+    assert len(set(make("public-goods", n=2, levels=150).action_names[0])) == 150
 
 
 def test_commons_overuse():
@@ -123,6 +124,9 @@ def test_arms_race_is_an_n_player_dilemma():
         ("public-goods", {"n": 2.5}, "n must be an integer"),
         ("public-goods", {"multiplier": -1}, "multiplier must be positive"),
         ("public-goods", {"n": 40}, "payoff table"),
+        ("public-goods", {"n": 10**12}, "payoff table"),
+        ("pure-coordination", {"n_actions": 100_000}, "payoff table"),
+        ("public-goods", {"endowment": 1e308, "multiplier": 1e308}, "finite"),
         ("tragedy-of-the-commons", {"cost": 20}, "below capacity"),
         ("stag-hunt", {"R": 1}, "R > T >= P > S"),
         ("chicken", {"P": 5}, "T > R > S > P"),
@@ -150,6 +154,7 @@ def test_prisoners_dilemma_rejects_strings():
 
 def test_registry_lookup_normalises_and_suggests():
     assert GAMES["prisoners_dilemma"] is GAMES["prisoners-dilemma"]
+    assert "Prisoners_Dilemma" in GAMES and 3 not in GAMES
     with pytest.raises(UnknownNameError, match="did you mean stag-hunt"):
         GAMES["stag-hunts"]
 

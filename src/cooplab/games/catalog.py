@@ -76,11 +76,11 @@ def _count(name: str, value: Any, minimum: int) -> int:
 
 
 def _check_size(n: int, k: int) -> None:
-    entries = n * k**n
-    if entries > MAX_ENTRIES:
+    # Compare logarithms first: n * k**n for a huge n is itself too big to compute.
+    if math.log(n) + n * math.log(k) > math.log(MAX_ENTRIES) + 1e-9:
         raise ValueError(
-            f"{n} players with {k} actions each make a payoff table of {entries:,} entries "
-            f"(more than {MAX_ENTRIES:,}); use fewer players or actions"
+            f"{n} players with {k} actions each make a payoff table of more than "
+            f"{MAX_ENTRIES:,} entries; use fewer players or actions"
         )
 
 
@@ -200,6 +200,8 @@ def hawk_dove(value: float = 2, cost: float = 4) -> NormalFormGame:
     References
     ----------
     Maynard Smith, J. & Price, G. R. (1973). The logic of animal conflict. Nature 246, 15-18.
+    Maynard Smith, J. (1982). Evolution and the Theory of Games, ch. 2. Cambridge UP (this
+    payoff matrix in terms of V and C).
     """
     value = _positive("value", value)
     cost = _positive("cost", cost)
@@ -275,9 +277,10 @@ def rock_paper_scissors(win: float = 1) -> NormalFormGame:
 def shapley_game() -> NormalFormGame:
     """Shapley's 3x3 game, on which fictitious play cycles and never converges.
 
-    Row scores 1 when its action is one step "ahead" of Column's, Column when
-    it is one step ahead of Row's (a non-zero-sum variant of rock-paper-
-    scissors without ties rewarded). The unique equilibrium is uniform play.
+    Row scores 1 at (a, b), (b, c) and (c, a); Column scores 1 at (a, c),
+    (b, a) and (c, b); every other outcome, the diagonal included, pays 0 to
+    both. A non-zero-sum relative of rock-paper-scissors whose unique
+    equilibrium is uniform play.
 
     References
     ----------
@@ -304,6 +307,7 @@ def pure_coordination(n_actions: int = 2, reward: float = 1) -> NormalFormGame:
     """
     k = _count("n_actions", n_actions, 2)
     reward = _positive("reward", reward)
+    _check_size(2, k)
     A = reward * np.eye(k)
     actions = [f"x{j}" for j in range(k)]
     return NormalFormGame.from_bimatrix(
@@ -321,8 +325,11 @@ def _symmetric_n_player(
     lv = np.asarray(levels, dtype=np.float64)
     k = len(lv)
     grids = np.meshgrid(*([lv] * n), indexing="ij")  # n arrays of shape (k,)*n
-    total = np.sum(grids, axis=0)
-    return np.stack([payoff(grids[i], total - grids[i]) for i in range(n)]).reshape((n,) + (k,) * n)
+    # Overflow (absurd parameters) becomes inf, which NormalFormGame rejects by name.
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.sum(grids, axis=0)
+        tables = [payoff(grids[i], total - grids[i]) for i in range(n)]
+    return np.stack(tables).reshape((n,) + (k,) * n)
 
 
 def public_goods(
@@ -355,7 +362,8 @@ def public_goods(
     def payoff(own: np.ndarray, others: np.ndarray) -> np.ndarray:
         return endowment - own + multiplier * (own + others) / n
 
-    actions = ["Free-ride", "Contribute"] if k == 2 else [f"give {s:.0%}" for s in shares]
+    # Exact fractions of the endowment: distinct names for any number of levels.
+    actions = ["Free-ride", "Contribute"] if k == 2 else [f"give {j}/{k - 1}" for j in range(k)]
     return NormalFormGame(
         _symmetric_n_player(n, contributions, payoff),
         action_names=[actions] * n,
@@ -407,11 +415,15 @@ def arms_race(n: int = 2, cost: float = 1, threat: float = 2) -> NormalFormGame:
     ``u_i = -cost * a_i + threat * sum_{j != i} (a_i - a_j) / (n - 1)``.
     With ``threat > cost`` arming is dominant, yet everyone arming leaves
     each side ``cost`` worse off than everyone disarming: the security dilemma.
+    This is a stylised N-player prisoner's dilemma reading of the security
+    dilemma, not Richardson's differential-equation model of arms races.
 
     References
     ----------
-    Richardson, L. F. (1960). Arms and Insecurity. Boxwood Press.
-    Jervis, R. (1978). Cooperation under the security dilemma. World Politics 30(2), 167-214.
+    Jervis, R. (1978). Cooperation under the security dilemma. World Politics 30(2), 167-214
+    (the security dilemma as a prisoner's dilemma between states).
+    Richardson, L. F. (1960). Arms and Insecurity. Boxwood Press (arms races driven by
+    the rival's armament).
     """
     n = _count("n", n, 2)
     cost = _positive("cost", cost)

@@ -54,7 +54,7 @@ class Registry(Generic[T]):
             return self._entries[name]
         except (KeyError, TypeError):
             pass
-        normalized = str(name).strip().lower().replace("_", "-").replace(" ", "-")
+        normalized = _normalize(str(name))
         if normalized in self._entries:
             return self._entries[normalized]
         close = difflib.get_close_matches(str(name), list(self._entries), n=3, cutoff=0.5)
@@ -64,7 +64,9 @@ class Registry(Generic[T]):
         )
 
     def __contains__(self, name: object) -> bool:
-        return name in self._entries
+        if not isinstance(name, str):
+            return False
+        return name in self._entries or _normalize(name) in self._entries
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._entries)
@@ -80,3 +82,8 @@ class Registry(Generic[T]):
 
     def __repr__(self) -> str:
         return f"Registry({self.kind!r}, {list(self._entries)})"
+
+
+def _normalize(name: str) -> str:
+    """Registry names are kebab-case; accept snake_case, spaces and any case."""
+    return name.strip().lower().replace("_", "-").replace(" ", "-")
