@@ -37,49 +37,18 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
-import math
-import os
-import platform
 import sys
 import time
-import timeit
-from collections.abc import Callable
 from dataclasses import dataclass
 
+import _common as common
 import numpy as np
+from _common import gbt, nashpy
 
-from cooplab import __version__ as cooplab_version
 from cooplab.games import NormalFormGame
-
-try:
-    import pygambit as gbt
-except ImportError:  # pragma: no cover - depends on the environment
-    sys.exit("this benchmark needs the bench extra: pip install -e '.[bench]'")
-try:
-    import nashpy
-except ImportError:  # pragma: no cover
-    nashpy = None
 
 FULL_SIZES: list[tuple[int, ...]] = [(10, 10), (50, 50), (200, 200), (10, 10, 10), (8, 8, 8, 8)]
 QUICK_SIZES: list[tuple[int, ...]] = [(10, 10), (50, 50), (5, 5, 5), (4, 4, 4, 4)]
-
-
-# ---------------------------------------------------------------------------
-# Timing
-# ---------------------------------------------------------------------------
-def best_time(fn: Callable[[], object], repeats: int, min_time: float) -> float:
-    """Seconds per call: the best of ``repeats`` loops that each last at least ``min_time``.
-
-    The loop length is found as ``timeit.Timer.autorange`` does, with a chosen
-    target; the calibrating loop counts as the first repeat.
-    """
-    timer = timeit.Timer(fn)
-    number = 1
-    while (elapsed := timer.timeit(number)) < min_time:
-        number = max(2 * number, math.ceil(1.2 * number * min_time / max(elapsed, 1e-9)))
-    runs = [elapsed, *timer.repeat(repeat=repeats - 1, number=number)]
-    return min(runs) / number
 
 
 class TimeLimitExceeded(Exception):
@@ -142,8 +111,8 @@ def bench_one(
     # -- construction (timed separately) ---------------------------------
     ours = NormalFormGame(payoffs)
     theirs = gbt.Game.from_arrays(*payoffs)
-    build_cooplab = best_time(lambda: NormalFormGame(payoffs), repeats, min_time)
-    build_gambit = best_time(lambda: gbt.Game.from_arrays(*payoffs), repeats, min_time)
+    build_cooplab = common.best_time(lambda: NormalFormGame(payoffs), repeats, min_time)
+    build_gambit = common.best_time(lambda: gbt.Game.from_arrays(*payoffs), repeats, min_time)
 
     # -- agreement first -------------------------------------------------
     ours_eq = set(ours.pure_nash_equilibria())
@@ -155,8 +124,8 @@ def bench_one(
         )
 
     # -- solve times -----------------------------------------------------
-    solve_cooplab = best_time(ours.pure_nash_equilibria, repeats, min_time)
-    solve_gambit = best_time(lambda: gbt.nash.enumpure_solve(theirs), repeats, min_time)
+    solve_cooplab = common.best_time(ours.pure_nash_equilibria, repeats, min_time)
+    solve_gambit = common.best_time(lambda: gbt.nash.enumpure_solve(theirs), repeats, min_time)
 
     solve_nashpy: float | None = None
     note = "n/a (2 players only)" if len(shape) != 2 else ""
@@ -195,106 +164,57 @@ def bench_one(
 # ---------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------
-def fmt_time(seconds: float) -> str:
-    if seconds < 1e-3:
-        return f"{seconds * 1e6:.1f} µs"
-    if seconds < 1:
-        return f"{seconds * 1e3:.2f} ms"
-    return f"{seconds:.2f} s"
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def machine_lines() -> list[str]:
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        usable = os.cpu_count()
-    versions = [
-        f"cooplab {cooplab_version}",
-        f"numpy {np.__version__}",
-        f"pygambit {gbt.__version__}",
-        f"nashpy {nashpy.__version__}" if nashpy else "nashpy absent",
-    ]
-    return [
-        f"CPU: {cpu_model()}, {usable} usable cores (nproc)",
-        f"Python {platform.python_version()} ({platform.python_implementation()}), {platform.system()} {platform.machine()}",
-        "Versions: " + ", ".join(versions),
-    ]
-
-
 def table(rows: list[Row]) -> str:
-    head = (
-        "| game | profiles | pure NE | build cooplab | build Gambit | solve cooplab "
-        "| solve Gambit | Gambit / cooplab | solve Nashpy (brute force) | Nashpy / cooplab |"
-    )
-    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    table_rows = []
     for r in rows:
-        profiles = int(np.prod(r.shape))
-        name = f"{len(r.shape)}p " + "x".join(map(str, r.shape))
         if r.solve_nashpy is None:
             nash_t, nash_ratio = r.nashpy_note, "-"
         else:
             nash_t, nash_ratio = (
-                fmt_time(r.solve_nashpy),
+                common.fmt_time(r.solve_nashpy),
                 f"{r.solve_nashpy / r.solve_cooplab:,.0f}x",
             )
-        lines.append(
-            f"| {name} | {profiles:,} | {r.n_equilibria} | {fmt_time(r.build_cooplab)} | "
-            f"{fmt_time(r.build_gambit)} | {fmt_time(r.solve_cooplab)} | {fmt_time(r.solve_gambit)} | "
-            f"{r.solve_gambit / r.solve_cooplab:,.1f}x | {nash_t} | {nash_ratio} |"
+        table_rows.append(
+            [
+                common.game_name(r.shape),
+                f"{int(np.prod(r.shape)):,}",
+                f"{r.n_equilibria}",
+                *map(common.fmt_time, [r.build_cooplab, r.build_gambit]),
+                *map(common.fmt_time, [r.solve_cooplab, r.solve_gambit]),
+                f"{r.solve_gambit / r.solve_cooplab:,.1f}x",
+                nash_t,
+                nash_ratio,
+            ]
         )
-    return "\n".join(lines)
+    return common.markdown_table(
+        "| game | profiles | pure NE | build cooplab | build Gambit | solve cooplab "
+        "| solve Gambit | Gambit / cooplab | solve Nashpy (brute force) | Nashpy / cooplab |",
+        table_rows,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--quick", action="store_true", help="smaller games and fewer repeats (a few seconds)"
-    )
-    parser.add_argument(
-        "--seed", type=int, default=20240607, help="seed of the random games (default %(default)s)"
-    )
-    parser.add_argument(
-        "--repeats", type=int, default=None, help="timing repeats (default 5, 3 with --quick)"
-    )
+    parser = common.bench_parser(__doc__, "seed of the random games")
     parser.add_argument(
         "--nashpy-limit",
         type=float,
         default=20.0,
         help="time limit of one Nashpy brute-force call, s (default %(default)s)",
     )
-    args = parser.parse_args(argv)
+    args, repeats, min_time = common.parse_run(parser, argv, 0.02, 0.1)
     sizes = QUICK_SIZES if args.quick else FULL_SIZES
-    repeats = args.repeats or (3 if args.quick else 5)
-    min_time = 0.02 if args.quick else 0.1  # seconds per timed loop
-    if repeats < 1:
-        parser.error("--repeats must be at least 1")
 
-    print("\n".join(machine_lines()))
+    print("\n".join(common.machine_lines()))
     print(
         f"Seed {args.seed}; payoffs random integers 0..9; build and solve times: best of "
         f"{repeats} loops of >= {min_time:g} s each, per call.\n",
         flush=True,
     )
-    rng = np.random.default_rng(args.seed)
-    rows = []
-    started = time.perf_counter()
-    for shape in sizes:
-        rows.append(bench_one(shape, rng, repeats, min_time, args.nashpy_limit))
-        print(
-            f"  done {'x'.join(map(str, shape))} ({time.perf_counter() - started:.1f} s)",
-            file=sys.stderr,
-        )
+    rows, started = common.run_games(
+        sizes,
+        args.seed,
+        lambda shape, rng: bench_one(shape, rng, repeats, min_time, args.nashpy_limit),
+    )
     print(table(rows))
     print(
         "\nAll answers agreed (sets of pure equilibria: cooplab = Gambit everywhere, = the Nashpy "

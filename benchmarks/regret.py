@@ -76,30 +76,18 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
 import importlib.metadata
-import math
-import os
-import platform
 import sys
 import time
-import timeit
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import _common as common
 import numpy as np
+from _common import gbt, nashpy
 
-from cooplab import __version__ as cooplab_version
 from cooplab.games import NormalFormGame
 
-try:
-    import pygambit as gbt
-except ImportError:  # pragma: no cover - depends on the environment
-    sys.exit("this benchmark needs the bench extra: pip install -e '.[bench]'")
-try:
-    import nashpy
-except ImportError:  # pragma: no cover
-    nashpy = None
 try:
     import pyspiel
     from open_spiel.python.algorithms.adidas_utils.helpers import misc as os_misc
@@ -125,24 +113,8 @@ RTOL = ATOL = 1e-9
 
 
 # ---------------------------------------------------------------------------
-# Timing
+# Agreement
 # ---------------------------------------------------------------------------
-def best_time(fn: Callable[[], object], repeats: int, min_time: float) -> float:
-    """Seconds per call: the best of ``repeats`` loops that each last at least ``min_time``.
-
-    The loop length is found as ``timeit.Timer.autorange`` does, with a chosen
-    target; the calibrating loop counts as the first repeat. A call that lasts
-    more than a second is repeated once only.
-    """
-    timer = timeit.Timer(fn)
-    number = 1
-    while (elapsed := timer.timeit(number)) < min_time:
-        number = max(2 * number, math.ceil(1.2 * number * min_time / max(elapsed, 1e-9)))
-    more = 1 if elapsed > 1.0 else repeats - 1
-    runs = [elapsed, *timer.repeat(repeat=more, number=number)]
-    return min(runs) / number
-
-
 def flat(values) -> np.ndarray:
     """One float vector from a scalar, a vector or a list of vectors."""
     if np.isscalar(values):
@@ -283,7 +255,7 @@ def bench_one(
     row = Row(shape)
 
     def timed(fn):
-        return best_time(fn, repeats, min_time)
+        return common.best_time(fn, repeats, min_time, once_above=1.0)
 
     # -- construction (timed separately) ---------------------------------
     ours = NormalFormGame(payoffs)
@@ -357,90 +329,37 @@ def bench_one(
 # ---------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------
-def fmt_time(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    if seconds < 1e-3:
-        return f"{seconds * 1e6:.1f} µs"
-    if seconds < 1:
-        return f"{seconds * 1e3:.2f} ms"
-    return f"{seconds:.2f} s"
-
-
-def fmt_ratio(peer: float | None, ours: float) -> str:
-    if peer is None:
-        return "-"
-    ratio = peer / ours
-    return f"{ratio:,.2f}x" if ratio < 10 else f"{ratio:,.0f}x"
-
-
-def game_name(shape: tuple[int, ...]) -> str:
-    return f"{len(shape)}p " + "x".join(map(str, shape))
-
-
-def cpu_model() -> str:
+def openspiel_version() -> str:
     try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def machine_lines() -> list[str]:
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        usable = os.cpu_count()
-    try:
-        openspiel = f"open_spiel {importlib.metadata.version('open_spiel')}"
+        return f"open_spiel {importlib.metadata.version('open_spiel')}"
     except importlib.metadata.PackageNotFoundError:
-        openspiel = "open_spiel absent"
-    versions = [
-        f"cooplab {cooplab_version}",
-        f"numpy {np.__version__}",
-        f"pygambit {gbt.__version__}",
-        f"nashpy {nashpy.__version__}" if nashpy else "nashpy absent",
-        openspiel,
-    ]
-    return [
-        f"CPU: {cpu_model()}, {usable} usable cores (nproc)",
-        f"Python {platform.python_version()} ({platform.python_implementation()}), {platform.system()} {platform.machine()}",
-        "Versions: " + ", ".join(versions),
-    ]
+        return "open_spiel absent"
 
 
 def eval_table(rows: list[Row]) -> str:
-    head = (
-        "| game | quantity | cooplab | Gambit | Gambit / cooplab | Nashpy | Nashpy / cooplab "
-        "| OpenSpiel | OpenSpiel / cooplab |"
-    )
-    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    table_rows = []
     for r in rows:
         for q in QUANTITIES:
             t = r.times[q]
-            cells = [game_name(r.shape), q, fmt_time(t["cooplab"])]
+            cells = [common.game_name(r.shape), q, common.fmt_time(t["cooplab"])]
             for peer in PEERS:
-                cells += [fmt_time(t[peer]), fmt_ratio(t[peer], t["cooplab"])]
-            lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+                cells += [common.fmt_time(t[peer]), common.fmt_ratio(t[peer], t["cooplab"])]
+            table_rows.append(cells)
+    return common.markdown_table(
+        "| game | quantity | cooplab | Gambit | Gambit / cooplab | Nashpy | Nashpy / cooplab "
+        "| OpenSpiel | OpenSpiel / cooplab |",
+        table_rows,
+    )
 
 
 def setup_table(rows: list[Row]) -> str:
-    head = (
-        "| game | build cooplab | build Gambit | build Nashpy | build OpenSpiel "
-        "| cooplab as_profile | Gambit set profile | Gambit cache reset | Gambit regret, cached "
-        "| OpenSpiel set policy |"
-    )
-    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    table_rows = []
     for r in rows:
         cells = [
-            game_name(r.shape),
-            *(fmt_time(r.build[k]) for k in ["cooplab", "Gambit", "Nashpy", "OpenSpiel"]),
+            common.game_name(r.shape),
+            *(common.fmt_time(r.build[k]) for k in ["cooplab", "Gambit", "Nashpy", "OpenSpiel"]),
             *(
-                fmt_time(r.setup[k])
+                common.fmt_time(r.setup[k])
                 for k in [
                     "cooplab as_profile",
                     "Gambit set",
@@ -450,8 +369,13 @@ def setup_table(rows: list[Row]) -> str:
                 ]
             ),
         ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+        table_rows.append(cells)
+    return common.markdown_table(
+        "| game | build cooplab | build Gambit | build Nashpy | build OpenSpiel "
+        "| cooplab as_profile | Gambit set profile | Gambit cache reset | Gambit regret, cached "
+        "| OpenSpiel set policy |",
+        table_rows,
+    )
 
 
 LEGEND = """\
@@ -471,42 +395,20 @@ What is timed (per call; every library's answers agreed with cooplab's first):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--quick", action="store_true", help="smaller games and fewer repeats (a few seconds)"
-    )
-    parser.add_argument(
-        "--seed",
-        type=int,
-        default=20240607,
-        help="seed of the games and profiles (default %(default)s)",
-    )
-    parser.add_argument(
-        "--repeats", type=int, default=None, help="timing repeats (default 5, 3 with --quick)"
-    )
-    args = parser.parse_args(argv)
+    parser = common.bench_parser(__doc__, "seed of the games and profiles")
+    args, repeats, min_time = common.parse_run(parser, argv, 0.01, 0.05)
     sizes = QUICK_SIZES if args.quick else FULL_SIZES
-    repeats = args.repeats or (3 if args.quick else 5)
-    min_time = 0.01 if args.quick else 0.05  # seconds per timed loop
-    if repeats < 1:
-        parser.error("--repeats must be at least 1")
 
-    print("\n".join(machine_lines()))
+    print("\n".join(common.machine_lines(openspiel_version())))
     print(
         f"Seed {args.seed}; payoffs uniform on [0, 1); profiles Dirichlet(1, ..., 1) (interior); "
         f"answers checked with np.allclose(rtol={RTOL:g}, atol={ATOL:g}); times: best of "
         f"{repeats} loops of >= {min_time:g} s each, per call.\n",
         flush=True,
     )
-    rng = np.random.default_rng(args.seed)
-    rows = []
-    started = time.perf_counter()
-    for shape in sizes:
-        rows.append(bench_one(shape, rng, repeats, min_time))
-        print(
-            f"  done {'x'.join(map(str, shape))} ({time.perf_counter() - started:.1f} s)",
-            file=sys.stderr,
-        )
+    rows, started = common.run_games(
+        sizes, args.seed, lambda shape, rng: bench_one(shape, rng, repeats, min_time)
+    )
     print(
         "Evaluation of one mixed profile (ratios: peer time / cooplab time; above 1: cooplab is faster):\n"
     )

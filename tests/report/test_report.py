@@ -1,8 +1,10 @@
 import dataclasses
 import importlib.util
 import json
+import logging
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -95,7 +97,7 @@ def test_interrupted_report_keeps_what_finished(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         build_report(experiments=[PD, stopper], out=tmp_path, backend="serial")
     html = (tmp_path / "report.html").read_text()
-    assert "Not run: the report was interrupted" in html
+    assert "Not run: the report was stopped (Ctrl-C)" in html
     assert "interrupted" in html
     # the finished experiment is stored and reused on the next run
     again = build_report(["prisoners-dilemma"], out=tmp_path, backend="serial")
@@ -204,3 +206,84 @@ def test_an_interrupted_experiment_resumes_from_its_finished_tasks(tmp_path):
     assert (tmp_path / "calls").read_text().split() == ["0", "1", "2", "2", "3"]
     run_folder = next((tmp_path / "runs" / "sweep").iterdir())
     assert not (run_folder / "checkpoints" / "tasks").exists()  # the result supersedes them
+
+
+def _bad_tables(result):
+    raise RuntimeError("table code broke")
+
+
+@dataclass(frozen=True)
+class FullBreaksConfig:
+    size: int = 1
+
+    @classmethod
+    def quick(cls):
+        return cls()
+
+    @classmethod
+    def full(cls):
+        raise ZeroDivisionError("no full preset")
+
+
+def _fine(config, rng, progress=None, executor=None):
+    return BrokenResult(checks=(Check("fine", True, ""),))
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"tables": _bad_tables}, "table code broke"),
+        ({"config_type": FullBreaksConfig}, "no full preset"),
+    ],
+)
+def test_experiment_code_failing_anywhere_gives_a_failed_section(tmp_path, change, error):
+    fine = dataclasses.replace(_record("fragile", _fine), **change)
+    outcome = build_report(
+        experiments=[fine, PD],
+        out=tmp_path,
+        preset="full" if "config_type" in change else "quick",
+        backend="serial",
+    )
+    assert outcome.records[0].status == "failed"
+    assert outcome.records[1].status == "held"
+    html = outcome.path.read_text()
+    assert error in html
+    assert len(_figures(html)) == 2
+
+
+def test_interrupted_fresh_run_keeps_the_old_result(tmp_path, monkeypatch):
+    store = Store(tmp_path / "runs")
+    first = run_experiment(PD, store=store)
+    result_file = Path(first.run_dir) / "result.json"
+    assert result_file.exists()
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Experiment, "execute", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_experiment(PD, store=store, fresh=True)
+    monkeypatch.undo()
+    assert result_file.exists()
+    assert run_experiment(PD, store=store).reused
+
+
+def test_run_logs_stay_out_of_the_users_handlers(tmp_path):
+    records = []
+
+    class Catch(logging.Handler):
+        def emit(self, record):
+            records.append(record)
+
+    root = logging.getLogger()
+    handler = Catch()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.WARNING)
+    try:
+        record = run_experiment(PD, store=Store(tmp_path), fresh=True)
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old_level)
+    assert not [r for r in records if r.name.startswith("cooplab") and r.levelno < logging.WARNING]
+    assert "running" in (Path(record.run_dir) / "log").read_text()

@@ -9,18 +9,20 @@ stops the run, and what was finished stays in its run folder.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import inspect
 import logging
-import shutil
 import sys
 import time
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from cooplab.experiments.base import FAILED, Experiment, config_dict, verdict_of
+import cooplab
+from cooplab.experiments.base import FAILED, Experiment, Table, config_dict, verdict_of
 from cooplab.report.plots import figure_to_png
 from cooplab.runtime.executor import Executor
 from cooplab.runtime.progress import ProgressFn
@@ -35,11 +37,15 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class RunRecord:
-    """What became of one experiment run."""
+    """What became of one experiment run.
+
+    ``metrics`` and ``tables`` are computed here, inside the guard, so that
+    rendering a report never calls experiment code that could fail.
+    """
 
     experiment: Experiment
-    preset: str
-    config: Any
+    preset: str  # quick, full, or custom
+    config: Any | None
     seed: int
     status: str  # held / did not hold / failed
     result: Any | None
@@ -49,6 +55,8 @@ class RunRecord:
     reused: bool
     figures: tuple[tuple[str, bytes], ...]
     run_dir: str | None
+    metrics: dict[str, Any] | None = None
+    tables: tuple[Table, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON data for ``cooplab run --json``."""
@@ -57,8 +65,8 @@ class RunRecord:
             "preset": self.preset,
             "seed": self.seed,
             "status": self.status,
-            "config": config_dict(self.config),
-            "metrics": to_jsonable(self.result.metrics()) if self.result is not None else None,
+            "config": config_dict(self.config) if self.config is not None else None,
+            "metrics": to_jsonable(self.metrics) if self.metrics is not None else None,
             "checks": to_jsonable(self.result.checks) if self.result is not None else None,
             "result": to_jsonable(self.result) if self.result is not None else None,
             "error": self.error,
@@ -81,33 +89,53 @@ def _checkpointed(executor: Executor | None, run: RunDir) -> Iterator[Executor]:
             ex.close()
 
 
+@functools.lru_cache(maxsize=1)
+def _package_fingerprint() -> str:
+    """A hash of every source file of the installed cooplab package."""
+    digest = hashlib.sha256()
+    root = Path(cooplab.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode("utf-8"))
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def code_fingerprint(experiment: Experiment) -> str:
-    """A hash of the source of the module that defines ``experiment.run``."""
+    """A hash of the code a result depends on: all of cooplab, and the experiment's module.
+
+    Part of a run's key, so that a result computed by older code (an edited
+    experiment, a fixed bug in a solver, an editable install between
+    releases) is never reused.
+    """
     module = sys.modules.get(getattr(experiment.run, "__module__", ""), None)
     try:
         source = inspect.getsource(module) if module is not None else ""
     except (OSError, TypeError):  # no source on disk (frozen or built interactively)
         source = ""
-    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
+    digest = hashlib.sha256((_package_fingerprint() + source).encode("utf-8"))
+    return digest.hexdigest()[:12]
 
 
 def run_experiment(
     experiment: Experiment,
     config: Any | None = None,
     *,
-    preset: str = "quick",
+    preset: str | None = None,
     seed: int = 0,
     store: Store | None = None,
     fresh: bool = False,
     executor: Executor | None = None,
     progress: ProgressFn | None = None,
 ) -> RunRecord:
-    """Run ``experiment`` (or reuse its stored result) and draw its figures.
+    """Run ``experiment`` (or reuse its stored result), draw its figures, read its numbers.
 
     Parameters
     ----------
     config
-        The configuration; defaults to the ``preset`` (``quick`` or ``full``).
+        The configuration; defaults to the ``preset``.
+    preset
+        ``"quick"`` (the default) or ``"full"``; recorded as ``"custom"`` when
+        a ``config`` is given without one.
     seed
         The run's seed. The experiment gets a generator seeded by
         ``child_seed(seed, experiment.name)``, so its numbers do not depend on
@@ -115,80 +143,79 @@ def run_experiment(
     store
         Where run folders live; ``None`` keeps everything in memory.
     fresh
-        Ignore (and replace) a stored result of the same run.
+        Recompute even if a stored result exists; the old result stays until
+        the new one replaces it, so an interrupted ``fresh`` run loses nothing.
+
+    Everything that can fail (building the configuration, the run, the
+    figures, the metrics and tables) is guarded: a failure gives a record with
+    status ``failed`` and the error, never an exception, except Ctrl-C.
     """
-    if config is None:
-        config = experiment.config(preset)
-    cfg = config_dict(config)
-    run: RunDir | None = (
-        store.run_dir(experiment.name, cfg, seed, code=code_fingerprint(experiment))
-        if store is not None
-        else None
-    )
+    label = preset if preset is not None else ("quick" if config is None else "custom")
     start = time.perf_counter()
+    run: RunDir | None = None
     result = None
     reused = False
+    figures: list[tuple[str, bytes]] = []
+    metrics: dict[str, Any] | None = None
+    tables: tuple[Table, ...] = ()
     try:
-        if run is not None and fresh:
-            run.clear()
-        stored = run.read_result() if run is not None else None
+        if config is None:
+            config = experiment.config(label)
+        cfg = config_dict(config)
+        if store is not None:
+            run = store.run_dir(experiment.name, cfg, seed, code=code_fingerprint(experiment))
+        stored = run.read_result() if run is not None and not fresh else None
         if stored is not None:
             try:
                 result = experiment.result_from_dict(stored)
                 reused = True
-                log.info(
-                    "%s: reusing the finished result in %s",
-                    experiment.name,
-                    getattr(run, "path", None),
-                )
-            except (TypeError, ValueError) as exc:  # written by an older version
+                log.info("%s: reusing the finished result in %s", experiment.name, run.path)  # type: ignore[union-attr]
+            except (TypeError, ValueError) as exc:  # not readable as this result type
                 log.warning(
                     "%s: stored result unreadable (%s); running again", experiment.name, exc
                 )
         if result is None:
             rng = as_generator(child_seed(seed, experiment.name))
             if run is not None:
+                if fresh:
+                    run.clear_checkpoints()
                 with run.logging_to_file(), _checkpointed(executor, run) as ex:
                     log.info("%s: running %s", experiment.name, cfg)
                     result = experiment.execute(config, rng, progress, ex)
                     run.write_result(to_jsonable(result))
                     log.info("%s: finished", experiment.name)
-                shutil.rmtree(
-                    run.checkpoints_dir / "tasks", ignore_errors=True
-                )  # the result supersedes them
+                run.clear_checkpoints()  # the result supersedes them
             else:
                 result = experiment.execute(config, rng, progress, executor)
-        figures = []
         for name, fig in experiment.figures(result):
             png = figure_to_png(fig)
             figures.append((name, png))
             if run is not None:
                 run.write_figure(name, png)
+        metrics = dict(result.metrics())
+        tables = tuple(experiment.tables(result))
         status = verdict_of(result.checks)
         error = tb = None
     except Exception as exc:  # one failing experiment must not stop a report
-        status, error, tb, figures = (
-            FAILED,
-            f"{type(exc).__name__}: {exc}",
-            traceback.format_exc(),
-            [],
-        )
+        status, error, tb = FAILED, f"{type(exc).__name__}: {exc}", traceback.format_exc()
+        figures, metrics, tables = [], None, ()
         log.error("%s failed: %s", experiment.name, error)
         if run is not None:
             with open(run.log_path, "a", encoding="utf-8") as fh:
                 fh.write(tb)
-        result = None
     return RunRecord(
         experiment=experiment,
-        preset=preset,
+        preset=label,
         config=config,
         seed=seed,
         status=status,
-        result=result,
+        result=result if status != FAILED else None,
         error=error,
         traceback=tb,
         seconds=time.perf_counter() - start,
         reused=reused,
         figures=tuple(figures),
         run_dir=str(run.path) if run is not None else None,
+        metrics=metrics,
+        tables=tables,
     )

@@ -86,7 +86,6 @@ def build_report(
     elif names:
         raise ValueError("give either names or experiments, not both")
     experiments = list(experiments)
-    configs = [e.config(preset) for e in experiments]  # bad configs fail before anything runs
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     store = Store(out / "runs")
@@ -98,12 +97,11 @@ def build_report(
     interrupted = False
     executor = Executor(backend, workers=workers, ray_address=ray_address)
     try:
-        for k, (experiment, config) in enumerate(zip(experiments, configs, strict=True)):
+        for k, experiment in enumerate(experiments):
             if on_stage is not None:
                 on_stage(f"{k + 1}/{n} {experiment.name}")
             record = run_experiment(
-                experiment,
-                config,
+                experiment,  # its preset is built inside the guard of run_experiment
                 preset=preset,
                 seed=seed,
                 store=store,

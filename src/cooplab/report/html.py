@@ -78,11 +78,18 @@ def _section(record: RunRecord | None, experiment: Any, status: str) -> str:
         f"<blockquote><b>The note's claim (section {_e(exp.section)}).</b> {_e(exp.claim)}</blockquote>",
     ]
     if record is None:
-        parts.append("<p>Not run: the report was interrupted before this experiment.</p>")
+        parts.append(
+            "<p>Not run: the report was stopped (Ctrl-C) before this experiment finished.</p>"
+        )
         return "\n".join(parts)
     if exp.description:
-        summary = exp.description.strip().split("\n\n", 1)[-1]
-        parts.append(f"<details><summary>What is run</summary><pre>{_e(summary)}</pre></details>")
+        # The docstring's title and its statement of the claim are shown above already.
+        paragraphs = exp.description.strip().split("\n\n")[1:]
+        summary = "\n\n".join(p for p in paragraphs if not p.lstrip().startswith("Claim"))
+        if summary:
+            parts.append(
+                f"<details><summary>What is run</summary><pre>{_e(summary)}</pre></details>"
+            )
     if record.status == FAILED:
         parts.append(f"<p><b>The experiment failed:</b> {_e(record.error)}</p>")
         parts.append(
@@ -95,8 +102,8 @@ def _section(record: RunRecord | None, experiment: Any, status: str) -> str:
             for c in record.result.checks
         )
         parts.append(f"<h3>Verdict</h3><ul>{checks}</ul>")
-        parts.append("<h3>Numbers</h3>" + _kv_table(record.result.metrics()))
-        for table in exp.tables(record.result):
+        parts.append("<h3>Numbers</h3>" + _kv_table(record.metrics or {}))
+        for table in record.tables:
             parts.append(_table(table.title, table.columns, table.rows, table.note))
         if record.figures:
             parts.append("<h3>Figures</h3>")
@@ -114,8 +121,22 @@ def _section(record: RunRecord | None, experiment: Any, status: str) -> str:
         "run folder": record.run_dir or "(not stored)",
     }
     parts.append("<h3>Configuration</h3>" + _kv_table(run_meta))
-    parts.append(f"<pre>{_e(json.dumps(config_dict(record.config), indent=2))}</pre>")
+    if record.config is not None:
+        parts.append(f"<pre>{_e(json.dumps(config_dict(record.config), indent=2))}</pre>")
     return "\n".join(parts)
+
+
+def _safe_section(record: RunRecord | None, experiment: Any, status: str) -> str:
+    """A section or, if drawing it fails, a section that says so: one bad
+    section never costs the others."""
+    try:
+        return _section(record, experiment, status)
+    except Exception as exc:
+        return (
+            f'<h2 id="{_e(experiment.name)}">{_e(experiment.title)} '
+            f'<span class="verdict failed">failed</span></h2>'
+            f"<p><b>This section could not be drawn:</b> {_e(type(exc).__name__)}: {_e(exc)}</p>"
+        )
 
 
 def render_report(
@@ -159,7 +180,9 @@ def render_report(
         for e in experiments
     )
     summary = ", ".join(f"{n} {s}" for s, n in counts.items())
-    sections = "\n".join(_section(by_name.get(e.name), e, statuses[e.name]) for e in experiments)
+    sections = "\n".join(
+        _safe_section(by_name.get(e.name), e, statuses[e.name]) for e in experiments
+    )
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>

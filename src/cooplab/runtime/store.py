@@ -124,6 +124,10 @@ class RunDir:
     def load_checkpoint(self, name: str) -> Any | None:
         return _read_json(self.checkpoints_dir / f"{_safe(name)}.json")
 
+    def clear_checkpoints(self) -> None:
+        """Forget partial state (task checkpoints); the result stays."""
+        shutil.rmtree(self.checkpoints_dir, ignore_errors=True)
+
     def clear(self) -> None:
         """Forget the result, figures and checkpoints (``--fresh``); keep the log."""
         with contextlib.suppress(FileNotFoundError):
@@ -133,21 +137,40 @@ class RunDir:
 
     @contextlib.contextmanager
     def logging_to_file(self, level: int = logging.INFO) -> Iterator[None]:
-        """Append cooplab's log records to this run's ``log`` while the block runs."""
+        """Append cooplab's log records at ``level`` and above to this run's ``log``.
+
+        The ``cooplab`` logger is opened to ``level`` for the block, but what
+        reaches the handlers above it (yours, the terminal's) is still only what
+        reached them before: records below its earlier effective level go to
+        the file alone.
+        """
         self.path.mkdir(parents=True, exist_ok=True)
         handler = logging.FileHandler(self.log_path, encoding="utf-8")
         handler.setLevel(level)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         logger = logging.getLogger("cooplab")
-        old_level = logger.level
-        if logger.level == logging.NOTSET or logger.level > level:
-            logger.setLevel(level)
+        old_level, old_propagate = logger.level, logger.propagate
+        threshold = logger.getEffectiveLevel()
+        forward = _Forward(logger, threshold) if old_propagate else None
+        logger.setLevel(min(level, threshold))
+        logger.propagate = False
         logger.addHandler(handler)
+        if forward is not None:
+            logger.addHandler(forward)
+        gate = _Gate(threshold)
+        own = [h for h in logger.handlers if h is not handler and h is not forward]
+        for h in own:
+            h.addFilter(gate)
         try:
             yield
         finally:
+            for h in own:
+                h.removeFilter(gate)
             logger.removeHandler(handler)
+            if forward is not None:
+                logger.removeHandler(forward)
             logger.setLevel(old_level)
+            logger.propagate = old_propagate
             handler.close()
 
     def __repr__(self) -> str:
@@ -188,6 +211,30 @@ class Store:
                 }
             )
         return run
+
+
+class _Gate(logging.Filter):
+    """Let through only records at or above the level a handler saw before."""
+
+    def __init__(self, threshold: int) -> None:
+        super().__init__()
+        self.threshold = threshold
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= self.threshold
+
+
+class _Forward(logging.Handler):
+    """Pass records at or above the old level on to the handlers above ``logger``."""
+
+    def __init__(self, logger: logging.Logger, threshold: int) -> None:
+        super().__init__()
+        self.parent = logger.parent
+        self.threshold = threshold
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= self.threshold and self.parent is not None:
+            self.parent.handle(record)
 
 
 def _read_json(path: Path) -> Any | None:
