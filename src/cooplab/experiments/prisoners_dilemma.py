@@ -10,8 +10,8 @@ What is run:
    unique among mixed profiles too), the welfare of every outcome, the
    Pareto-efficient outcomes, the regret of mutual cooperation, and the gap
    and ratio (price of anarchy) between the optimum and the equilibrium.
-2. A sweep over payoffs. Every symmetric 2x2 game is, up to a positive affine
-   change of payoffs, ``R = 1, P = 0`` with free ``T`` and ``S``. On a grid of
+2. A sweep over payoffs. Every symmetric 2x2 game with ``R > P`` is, up to a
+   positive affine change of payoffs, ``R = 1, P = 0`` with free ``T`` and ``S``. On a grid of
    that plane each game is built and analysed from its payoffs alone
    (equilibria, welfare, Pareto dominance) and put in a region; the region
    where the analysis finds a prisoner's dilemma (a unique equilibrium,
@@ -20,11 +20,20 @@ What is run:
 3. The same comparison on random (T, R, P, S) drawn uniformly from
    [-10, 10]^4 with the run's seed, and on the 24 strict orderings of four
    payoffs.
+
+The comparison in 2 and 3 is a consistency check, not an empirical finding:
+in exact arithmetic the two descriptions are equivalent ((D, D) is the unique
+equilibrium iff T > R and P > S; (C, C) beats (D, D) for both iff R > P; it
+is the unique welfare maximum iff also 2R > T + S). It confirms that the
+equilibrium computations reproduce the textbook characterisation on every
+game tried, and the figure shows where the other dilemmas (stag hunt,
+chicken) lie around it.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,11 +41,10 @@ import numpy as np
 
 from cooplab.experiments.base import Check, Experiment, Table
 from cooplab.games.catalog import prisoners_dilemma, prisoners_dilemma_conditions, symmetric_2x2
-from cooplab.games.normal_form import NormalFormGame
+from cooplab.games.normal_form import NormalFormGame, pure_nash_equilibria
 from cooplab.report.plots import PALETTE, new_figure
 from cooplab.runtime.executor import Executor
 from cooplab.runtime.progress import ProgressFn, null_progress
-from cooplab.runtime.rng import spawn_seeds
 
 __all__ = ["EXPERIMENT", "REGIONS", "Config", "Result", "classify", "figures", "run", "tables"]
 
@@ -93,6 +101,26 @@ class Config:
         return cls(grid=241, n_random=100_000, chunks=32)
 
     def __post_init__(self) -> None:
+        for name in ("T", "R", "P", "S"):
+            value = getattr(self, name)
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not math.isfinite(value)
+            ):
+                raise ValueError(f"{name} must be a finite number; got {value!r}")
+        for name in ("grid", "n_random", "chunks"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError(f"{name} must be an integer; got {value!r}")
+        for name in ("t_range", "s_range"):
+            pair = getattr(self, name)
+            if (
+                not isinstance(pair, tuple | list)
+                or len(pair) != 2
+                or not all(isinstance(x, int | float) and math.isfinite(x) for x in pair)
+            ):
+                raise ValueError(f"{name} must be two finite numbers (low, high); got {pair!r}")
         failed = prisoners_dilemma_conditions(T=self.T, R=self.R, P=self.P, S=self.S)
         if failed:
             raise ValueError(
@@ -185,9 +213,10 @@ def classify(game: NormalFormGame) -> int:
 
     Uses only the game's outcomes: pure equilibria, the welfare of each
     outcome, and Pareto dominance of (D, D) by (C, C). No payoff inequality is
-    written here; the experiment compares this analysis with them.
+    written here; the experiment compares this analysis with them. Every
+    comparison is exact (no tie tolerance), as the textbook inequalities are.
     """
-    equilibria = game.pure_nash_equilibria()
+    equilibria = pure_nash_equilibria(game.payoffs, tol=0.0)
     if not equilibria:
         return NO_PURE
     welfare = game.welfare_table()
@@ -202,23 +231,14 @@ def classify(game: NormalFormGame) -> int:
     return NO_DILEMMA
 
 
-def _classify_chunk(task: tuple[str, Any]) -> list[int]:
-    """Executor task: classify a batch of (T, R, P, S) rows, or draw and classify random ones."""
-    kind, payload = task
-    if kind == "random":
-        rows = _random_rows(*payload)
-    else:
-        rows = np.asarray(payload, dtype=np.float64).reshape(-1, 4)
+def _classify_chunk(rows: list[list[float]]) -> list[int]:
+    """Executor task: classify a batch of (T, R, P, S) rows."""
     return [classify(symmetric_2x2(R=R, S=S, T=T, P=P)) for T, R, P, S in rows]
 
 
 def _letters(row: np.ndarray) -> dict[str, float]:
     """A (T, R, P, S) row as keyword arguments."""
     return dict(zip("TRPS", (float(x) for x in row), strict=True))
-
-
-def _random_rows(seed: Any, n: int) -> np.ndarray:
-    return np.random.default_rng(seed).uniform(-10.0, 10.0, size=(n, 4))
 
 
 def _strictly_dominant(game: NormalFormGame, player: int) -> str | None:
@@ -259,24 +279,18 @@ def run(
     s_values = np.linspace(*config.s_range, config.grid)
     tt, ss = np.meshgrid(t_values, s_values)  # [s][t]
     grid_rows = np.column_stack([tt.ravel(), np.ones(tt.size), np.zeros(tt.size), ss.ravel()])
-    tasks: list[tuple[str, Any]] = [
-        ("rows", chunk.tolist()) for chunk in np.array_split(grid_rows, config.chunks) if len(chunk)
-    ]
-    n_grid_tasks = len(tasks)
-    sizes = [len(c) for c in np.array_split(np.arange(config.n_random), config.chunks) if len(c)]
-    seeds = spawn_seeds(rng, len(sizes))
-    tasks += [("random", (seed, n)) for seed, n in zip(seeds, sizes, strict=True)]
-    labels = executor.map_values(_classify_chunk, tasks, progress=report)
+    # Random games are drawn here, from the one generator, so the numbers do not
+    # depend on how the work is cut into tasks.
+    random_rows = rng.uniform(-10.0, 10.0, size=(config.n_random, 4))
+    grid_chunks = [c.tolist() for c in np.array_split(grid_rows, config.chunks) if len(c)]
+    random_chunks = [c.tolist() for c in np.array_split(random_rows, config.chunks) if len(c)]
+    labels = executor.map_values(_classify_chunk, grid_chunks + random_chunks, progress=report)
+    n_grid_tasks = len(grid_chunks)
 
     regions = np.array([x for chunk in labels[:n_grid_tasks] for x in chunk], dtype=int)
     grid_is_pd = regions == PD
     grid_conditions = np.array(
         [not prisoners_dilemma_conditions(**_letters(row)) for row in grid_rows]
-    )
-    random_rows = (
-        np.vstack([_random_rows(seed, n) for seed, n in zip(seeds, sizes, strict=True)])
-        if sizes
-        else np.empty((0, 4))
     )
     random_labels = np.array([x for chunk in labels[n_grid_tasks:] for x in chunk], dtype=int)
     random_conditions = np.array(
@@ -307,7 +321,8 @@ def run(
             f"each player gains {regret_cc.tolist()} by defecting from (C,C)",
         ),
         Check(
-            "The games found to be dilemmas are exactly those with T > R > P > S and 2R > T + S",
+            "Consistency: the games whose equilibrium analysis finds a prisoner's dilemma are "
+            "exactly those with T > R > P > S and 2R > T + S",
             # Agreement must not be vacuous: the grid has to contain games of both kinds.
             0 < int(grid_is_pd.sum()) < grid_is_pd.size
             and int(np.sum(grid_is_pd != grid_conditions)) == 0
