@@ -30,3 +30,20 @@ def interrupt_once(task):
         marker.write_text("yes")
         raise KeyboardInterrupt
     return x * 10
+
+
+def die_on_three(x):
+    """Kill the worker process outright at ``x == 3`` (no exception to catch)."""
+    import os
+
+    if x == 3:
+        os._exit(1)
+    return x
+
+
+def scale(x, k=1):
+    return x * k
+
+
+def len_then_fail(items):
+    raise ValueError(f"{len(items)} items")

@@ -1,3 +1,4 @@
+import functools
 import importlib.util
 import subprocess
 import sys
@@ -7,7 +8,15 @@ import pytest
 
 from cooplab.runtime import Executor, TaskFailed
 from cooplab.runtime.rng import spawn_seeds
-from tests.runtime.tasks import draw, fail_on_three, interrupt_once, square
+from tests.runtime.tasks import (
+    die_on_three,
+    draw,
+    fail_on_three,
+    interrupt_once,
+    len_then_fail,
+    scale,
+    square,
+)
 
 
 @pytest.mark.parametrize("backend", ["serial", "local"])
@@ -131,3 +140,30 @@ def test_checkpoints_survive_a_pool(tmp_path):
     with Executor("serial") as ex, ex.checkpointing(tmp_path / "ckpt"):
         assert ex.map_values(interrupt_once, tasks) == first
     assert sorted((tmp_path / "calls").read_text().split()) == ["0", "1", "2", "3"]
+
+
+def test_a_dying_worker_fails_only_its_own_task():
+    with Executor("local", workers=2) as ex:
+        outcomes = ex.map(die_on_three, [1, 2, 3, 4, 5, 6])
+        assert [o.ok for o in outcomes] == [True, True, False, True, True, True]
+        assert [o.value for o in outcomes if o.ok] == [1, 2, 4, 5, 6]
+        assert outcomes[2].error.startswith("WorkerDied")
+        assert ex.map_values(square, [2, 3]) == [4, 9]  # and the executor still works
+
+
+def test_checkpoints_tell_functions_apart(tmp_path):
+    ex = Executor("serial")
+    with ex.checkpointing(tmp_path):
+        assert ex.map_values(functools.partial(scale, k=2), [1, 2]) == [2, 4]
+        assert ex.map_values(functools.partial(scale, k=100), [1, 2]) == [100, 200]
+        assert ex.map_values(lambda x: x + 1, [1, 2]) == [2, 3]
+        assert ex.map_values(lambda x: x + 2, [1, 2]) == [3, 4]  # lambdas are never cached
+        assert ex.map_values(functools.partial(scale, k=2), [1, 2]) == [2, 4]
+    assert len(list(tmp_path.iterdir())) == 4  # two partials x two tasks
+
+
+def test_long_task_inputs_are_cut_in_messages():
+    big = list(range(10_000))
+    with pytest.raises(TaskFailed) as info:
+        Executor("serial").map_values(len_then_fail, [big])
+    assert len(str(info.value)) < 500

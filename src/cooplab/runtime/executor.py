@@ -82,13 +82,17 @@ class TaskFailed(RuntimeError):
     def __init__(self, failures: Sequence[TaskOutcome[Any]], total: int) -> None:
         self.failures = tuple(failures)
         first = self.failures[0]
-        task_text = repr(first.task)
-        if len(task_text) > 300:
-            task_text = task_text[:297] + "..."
+        task_text = _short(first.task)
         super().__init__(
             f"{len(self.failures)} of {total} tasks failed; first: task {first.index} "
             f"with inputs {task_text} raised {first.error}"
         )
+
+
+def _short(task: Any, limit: int = 300) -> str:
+    """A task's repr, cut to ``limit`` characters for messages and logs."""
+    text = repr(task)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _failure(index: int, task: Any, exc: BaseException) -> TaskOutcome[Any]:
@@ -250,7 +254,9 @@ class Executor:
         outcomes = self.map(fn, tasks, progress=progress)
         failures = [o for o in outcomes if not o.ok]
         for failure in failures:
-            log.error("task %d %r failed:\n%s", failure.index, failure.task, failure.traceback)
+            log.error(
+                "task %d %s failed:\n%s", failure.index, _short(failure.task), failure.traceback
+            )
         if failures:
             raise TaskFailed(failures, len(outcomes))
         return [o.value for o in outcomes]  # type: ignore[misc]
@@ -301,23 +307,39 @@ class Executor:
                 max_workers=self.workers, mp_context=_pool_context()
             )
         futures = {self._pool.submit(_call, fn, i, task): (i, task) for i, task in pending}
-        broken = False
+        lost: list[tuple[int, Any]] = []
         try:
             for future in cf.as_completed(futures):
                 outcome = _fetch(future.result, *futures[future])
-                broken = broken or bool(
-                    outcome.error and outcome.error.startswith("BrokenProcessPool")
-                )
-                on_done(outcome)
+                if outcome.error and outcome.error.startswith("BrokenProcessPool"):
+                    lost.append(futures[future])  # maybe the culprit, maybe a bystander
+                else:
+                    on_done(outcome)
         except BaseException:
             for future in futures:
                 future.cancel()
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
             raise
-        if broken:  # a worker died; start a new pool next time
+        if lost:
+            # A worker died (os._exit, a segfault, the OOM killer) and took the
+            # pool with it. Rerun the lost tasks one at a time, each in a fresh
+            # one-worker pool, so only a task that kills its own worker fails.
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
+            log.warning("a worker process died; rerunning %d tasks one by one", len(lost))
+            for i, task in sorted(lost, key=lambda item: item[0]):
+                with cf.ProcessPoolExecutor(max_workers=1, mp_context=_pool_context()) as alone:
+                    outcome = _fetch(alone.submit(_call, fn, i, task).result, i, task)
+                if outcome.error and outcome.error.startswith("BrokenProcessPool"):
+                    outcome = TaskOutcome(
+                        index=i,
+                        task=task,
+                        error="WorkerDied: the process running this task exited abruptly "
+                        "(os._exit, a crash in compiled code, or out of memory)",
+                        traceback=outcome.traceback,
+                    )
+                on_done(outcome)
 
     def _map_ray(
         self,
@@ -356,11 +378,20 @@ class _TaskCache:
 
     def __init__(self, folder: Path, fn: Callable[[Any], Any]) -> None:
         self.folder = folder
-        self.name = f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', repr(fn))}"
+        # The function itself is part of the key: module functions pickle by
+        # name, partials with their arguments. An unpicklable one (a lambda)
+        # is not checkpointed at all, so two lambdas can never share results.
+        try:
+            self.fn_blob: bytes | None = pickle.dumps(fn, protocol=4)
+        except Exception:
+            self.fn_blob = None
+            log.debug("%r cannot be pickled; its tasks are not checkpointed", fn)
 
     def _path(self, index: int, task: Any) -> Path | None:
+        if self.fn_blob is None:
+            return None
         try:
-            blob = pickle.dumps((self.name, index, task), protocol=4)
+            blob = pickle.dumps((self.fn_blob, index, task), protocol=4)
         except Exception:  # an unpicklable task is simply not checkpointed
             return None
         return self.folder / f"task-{hashlib.sha256(blob).hexdigest()[:24]}.pkl"
