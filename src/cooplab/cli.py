@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -19,6 +20,8 @@ from cooplab import __version__
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+#: Outcomes printed by `cooplab games show` for an N-player game.
+MAX_ROWS = 200
 
 
 class UsageError(Exception):
@@ -120,7 +123,7 @@ def _console() -> Any:
     from rich.console import Console
 
     # Pipes and captured output get a fixed width so tables are not squeezed to 80 columns.
-    width = None if sys.stdout.isatty() else 120
+    width = None if sys.stdout.isatty() else 1000
     return Console(file=sys.stdout, highlight=False, width=width)
 
 
@@ -174,9 +177,14 @@ def _cmd_games_show(args: argparse.Namespace) -> int:
             table.add_column(f"{p} plays", style="bold")
         for p in game.player_names:
             table.add_column(f"{p} gets", justify="right")
-        for outcome in game.pure_outcomes():
+        for shown, outcome in enumerate(game.pure_outcomes()):
+            if shown == MAX_ROWS:
+                break
             cells = [f"{game.payoffs[(i, *outcome)]:g}" for i in range(game.n_players)]
             table.add_row(*game.outcome_names(outcome), *cells)
+        total = math.prod(game.n_actions)
+        if total > MAX_ROWS:
+            table.caption = f"first {MAX_ROWS} of {total:,} outcomes; --json prints them all"
     console.print(table)
     equilibria = ["(" + ", ".join(game.outcome_names(e)) + ")" for e in game.pure_nash_equilibria()]
     console.print(f"pure Nash equilibria: {', '.join(equilibria) if equilibria else 'none'}")

@@ -415,14 +415,17 @@ def figures(result: Result) -> list[tuple[str, Any]]:
     ax.set_xlim(t[0], t[-1])
     ax.set_ylim(s[0], s[-1])
     T, R, P, S = result.payoffs
-    ax.plot([(T - P) / (R - P)], [(S - P) / (R - P)], marker="*", ms=16, color="white", mec="black")
-    ax.annotate(
-        f"Axelrod's PD ({T:g}, {R:g}, {P:g}, {S:g})",
-        ((T - P) / (R - P), (S - P) / (R - P)),
-        textcoords="offset points",
-        xytext=(10, -14),
-        fontsize=8,
-    )
+    star = ((T - P) / (R - P), (S - P) / (R - P))  # the canonical game, normalised to R = 1, P = 0
+    if t[0] <= star[0] <= t[-1] and s[0] <= star[1] <= s[-1]:
+        label = "Axelrod's PD" if (T, R, P, S) == (5, 3, 1, 0) else "this run's PD"
+        ax.plot([star[0]], [star[1]], marker="*", ms=16, color="white", mec="black")
+        ax.annotate(
+            f"{label} ({T:g}, {R:g}, {P:g}, {S:g})",
+            star,
+            textcoords="offset points",
+            xytext=(10, -14),
+            fontsize=8,
+        )
     ax.set_xlabel("T (temptation), with R = 1 and P = 0")
     ax.set_ylabel("S (sucker's payoff)")
     ax.set_title(
@@ -454,7 +457,9 @@ def figures(result: Result) -> list[tuple[str, Any]]:
     ax2.set_title(
         f"Equilibrium (red) vs social optimum (green): gap {result.welfare_gap:g}", fontsize=10
     )
-    ax2.set_ylim(min(0.0, min(values)) * 1.1, max(values) * 1.18)
+    low, high = min(0.0, *values), max(0.0, *values)
+    pad = 0.15 * (high - low or 1.0)
+    ax2.set_ylim(low - (pad if low < 0 else 0.0), high + pad)
     return [("dilemma-region", fig), ("welfare-by-outcome", fig2)]
 
 

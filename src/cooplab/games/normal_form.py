@@ -146,19 +146,39 @@ def pareto_optimal_outcomes(payoffs: FloatArray) -> list[tuple[int, ...]]:
     """
     n = payoffs.shape[0]
     points = payoffs.reshape(n, -1).T  # (outcomes, players)
-    # Decreasing total, ties broken lexicographically (decreasing): a dominator
-    # always comes before what it dominates, even when rounding ties the totals.
-    order = np.lexsort((*(-points[:, j] for j in range(n - 1, -1, -1)), -points.sum(axis=1)))
+    shape = payoffs.shape[1:]
+    if n == 2:
+        kept = _pareto_two(points)
+    else:
+        # Decreasing total, ties broken lexicographically (decreasing): a dominator
+        # always comes before what it dominates, even when rounding ties the totals.
+        order = np.lexsort((*(-points[:, j] for j in range(n - 1, -1, -1)), -points.sum(axis=1)))
+        kept = []
+        front = np.empty_like(points)  # the efficient points so far, preallocated
+        m = 0
+        for k in order:
+            p = points[k]
+            ahead = front[:m]
+            if not np.any(np.all(ahead >= p, axis=1) & np.any(ahead > p, axis=1)):
+                kept.append(int(k))
+                front[m] = p
+                m += 1
+    return sorted(tuple(int(x) for x in np.unravel_index(k, shape)) for k in kept)
+
+
+def _pareto_two(points: FloatArray) -> list[int]:
+    """Two players: one sort and one sweep, O(K log K)."""
+    order = np.lexsort((-points[:, 1], -points[:, 0]))  # by u0 down, then u1 down
     kept: list[int] = []
-    kept_points = np.empty((0, n))
+    best_u1 = -np.inf
+    last: FloatArray | None = None
     for k in order:
         p = points[k]
-        dominated = np.any(np.all(kept_points >= p, axis=1) & np.any(kept_points > p, axis=1))
-        if not dominated:
+        if p[1] > best_u1 or (last is not None and p[0] == last[0] and p[1] == last[1]):
             kept.append(int(k))
-            kept_points = np.vstack([kept_points, p])
-    shape = payoffs.shape[1:]
-    return sorted(tuple(int(x) for x in np.unravel_index(k, shape)) for k in kept)
+            best_u1 = max(best_u1, float(p[1]))
+            last = p
+    return kept
 
 
 # ---------------------------------------------------------------------------
@@ -505,11 +525,14 @@ class NormalFormGame:
         return pure_nash_equilibria(self._payoffs, tol=self.tie_tolerance(tol))
 
     def pareto_optimal_outcomes(self) -> list[tuple[int, ...]]:
-        """The pure outcomes that no other pure outcome Pareto-dominates."""
+        """The pure outcomes that no other pure outcome Pareto-dominates (exact comparisons)."""
         return pareto_optimal_outcomes(self._payoffs)
 
     def social_optima(self) -> list[tuple[int, ...]]:
-        """The pure outcomes of greatest social welfare, in lexicographic order."""
+        """The pure outcomes of greatest social welfare, in lexicographic order.
+
+        Welfare is compared exactly, as in :meth:`pareto_optimal_outcomes`.
+        """
         welfare = self.welfare_table()
         return [tuple(int(k) for k in o) for o in np.argwhere(welfare == welfare.max())]
 
