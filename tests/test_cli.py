@@ -142,3 +142,9 @@ def test_out_folder_that_is_a_file(capsys, tmp_path):
 def test_no_command_prints_help(capsys):
     code, out, _ = run_cli(capsys)
     assert code == 2 and "usage" in out
+
+
+def test_long_n_player_tables_are_cut(capsys):
+    code, out, _ = run_cli(capsys, "games", "show", "arms-race", "--param", "n=9")
+    assert code == 0
+    assert "first 200 of 512 outcomes" in out

@@ -140,3 +140,16 @@ def test_agreement_is_not_vacuous():
 
 def test_registry_lookup():
     assert get("prisoners_dilemma") is prisoners_dilemma.EXPERIMENT
+
+
+def test_custom_config_is_recorded_as_custom():
+    from cooplab.experiments.runner import run_experiment
+
+    record = run_experiment(prisoners_dilemma.EXPERIMENT, SMALL)
+    assert record.preset == "custom"
+    assert run_experiment(prisoners_dilemma.EXPERIMENT, preset="quick").preset == "quick"
+    negative = run_experiment(
+        prisoners_dilemma.EXPERIMENT, Config(T=-1.0, R=-2.0, P=-3.0, S=-4.0, grid=11, n_random=0)
+    )
+    assert negative.status == "held"
+    assert len(negative.figures) == 2
