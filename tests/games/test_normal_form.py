@@ -62,6 +62,7 @@ def test_three_player_default_names():
         (np.array([[[np.inf, 0], [0, 0]], [[0, 0], [0, 0]]]), "infinite"),
         ([[["a", "b"]]], "numeric"),
         (np.array([[[1 + 1j, 0], [0, 0]], [[0, 0], [0, 0]]]), "complex"),
+        (np.array([[[1e308, 0], [0, 0]], [[0, 0], [0, 0]]]), "at most 1e.150 in absolute value"),
     ],
 )
 def test_bad_payoffs_name_the_problem(payoffs, message):

@@ -46,6 +46,9 @@ ProfileLike: TypeAlias = "Sequence[ActionSpec]"
 #: their magnitude. Neither scaling nor shifting a player's payoffs changes
 #: what ties. Also the tolerance for slightly negative probabilities.
 PROB_TOL = 1e-9
+#: The largest payoff magnitude accepted: far beyond any real model, and small
+#: enough that sums and spreads of payoffs never overflow.
+MAX_ABS_PAYOFF = 1e150
 #: Rounding allowance, in units of a payoff's magnitude (a few hundred ulps).
 ROUNDING = 64 * float(np.finfo(np.float64).eps)
 #: How far from 1 a probability vector's sum may be. Loose enough for float32
@@ -635,6 +638,14 @@ def _as_payoff_array(payoffs: npt.ArrayLike) -> FloatArray:
         raise ValueError(
             f"payoffs must be finite numbers; found {int(bad.sum())} NaN or infinite entries, the "
             f"first ({kind}) at player {where[0]}, outcome {where[1:]}"
+        )
+    huge = np.abs(array) > MAX_ABS_PAYOFF
+    if huge.any():
+        where = tuple(int(x) for x in np.argwhere(huge)[0])
+        raise ValueError(
+            f"payoffs must be at most {MAX_ABS_PAYOFF:g} in absolute value, so that sums and "
+            f"differences of payoffs stay finite; player {where[0]} gets {array[where]:g} at "
+            f"outcome {where[1:]} (rescale the game: equilibria do not change)"
         )
     array.setflags(write=False)
     return array
