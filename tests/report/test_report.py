@@ -140,6 +140,8 @@ def test_selection_does_not_change_an_experiments_numbers(tmp_path):
 def test_bad_arguments(tmp_path):
     with pytest.raises(ValueError, match="preset"):
         build_report(preset="medium", out=tmp_path)
+    with pytest.raises(ValueError, match="seed"):
+        build_report(seed=-1, out=tmp_path)
     with pytest.raises(KeyError, match="unknown experiment"):
         build_report(["nope"], out=tmp_path)
 

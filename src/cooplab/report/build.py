@@ -33,7 +33,6 @@ class ReportOutcome:
 
     path: Path
     records: tuple[RunRecord, ...]
-    interrupted: bool = False
 
 
 def select(names: Sequence[str] | None) -> list[Experiment]:
@@ -81,6 +80,8 @@ def build_report(
     """
     if preset not in ("quick", "full"):
         raise ValueError(f"unknown preset {preset!r}; expected 'quick' or 'full'")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"a seed is a non-negative integer; got {seed!r}")
     if experiments is None:
         experiments = select(names)
     elif names:
@@ -118,7 +119,7 @@ def build_report(
     finally:
         executor.close()
         _write(path, records, experiments, meta, interrupted)
-    return ReportOutcome(path=path, records=tuple(records), interrupted=interrupted)
+    return ReportOutcome(path=path, records=tuple(records))
 
 
 def _write(
