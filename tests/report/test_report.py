@@ -215,13 +215,7 @@ def _bad_tables(result):
 
 
 @dataclass(frozen=True)
-class FullBreaksConfig:
-    size: int = 1
-
-    @classmethod
-    def quick(cls):
-        return cls()
-
+class FullBreaksConfig(BrokenConfig):
     @classmethod
     def full(cls):
         raise ZeroDivisionError("no full preset")
