@@ -241,6 +241,11 @@ def _letters(row: np.ndarray) -> dict[str, float]:
     return dict(zip("TRPS", (float(x) for x in row), strict=True))
 
 
+def _outcomes(game: NormalFormGame, outcomes: list[tuple[int, ...]]) -> str:
+    """``(D, D), (C, D)``: outcomes by action names, for messages."""
+    return ", ".join("(" + ", ".join(game.outcome_names(o)) + ")" for o in outcomes) or "none"
+
+
 def _strictly_dominant(game: NormalFormGame, player: int) -> str | None:
     table = np.moveaxis(game.payoff_matrix(player), player, 0)  # own actions first
     for k in range(table.shape[0]):
@@ -300,18 +305,18 @@ def run(
 
     orderings = _orderings()
 
-    name = {0: "C", 1: "D"}
     checks = (
         Check(
             "The unique Nash equilibrium is (Defect, Defect)",
             eq == [(1, 1)] and dominant == ("D", "D"),
-            f"pure equilibria {[tuple(name[k] for k in e) for e in eq]}; strictly dominant actions "
-            f"{dominant} (a strictly dominant action rules out every other equilibrium, mixed included)",
+            f"pure equilibria: {_outcomes(game, eq)}; strictly dominant actions: "
+            f"{', '.join(str(d) for d in dominant)} (a strictly dominant action rules out every "
+            f"other equilibrium, mixed included)",
         ),
         Check(
             "The social optimum is (Cooperate, Cooperate)",
             optima == [(0, 0)] and bool(np.all(game.payoffs[:, 0, 0] > game.payoffs[:, 1, 1])),
-            f"welfare-maximising outcomes {[tuple(name[k] for k in o) for o in optima]} with welfare "
+            f"welfare-maximising outcomes: {_outcomes(game, optima)}, with welfare "
             f"{best:g}; (C,C) pays {game.payoffs[:, 0, 0].tolist()} against (D,D)'s "
             f"{game.payoffs[:, 1, 1].tolist()}",
         ),
