@@ -47,3 +47,14 @@ def scale(x, k=1):
 
 def len_then_fail(items):
     raise ValueError(f"{len(items)} items")
+
+
+def nap_or_die(x):
+    """Sleep briefly; kill the worker at ``x == 7``."""
+    import os
+    import time
+
+    if x == 7:
+        os._exit(1)
+    time.sleep(0.01)
+    return x

@@ -14,6 +14,7 @@ from tests.runtime.tasks import (
     fail_on_three,
     interrupt_once,
     len_then_fail,
+    nap_or_die,
     scale,
     square,
 )
@@ -167,3 +168,16 @@ def test_long_task_inputs_are_cut_in_messages():
     with pytest.raises(TaskFailed) as info:
         Executor("serial").map_values(len_then_fail, [big])
     assert len(str(info.value)) < 500
+
+
+def test_one_dead_worker_among_many_tasks():
+    with Executor("local", workers=2) as ex:
+        outcomes = ex.map(nap_or_die, range(60))
+    assert [o.index for o in outcomes if not o.ok] == [7]
+    assert [o.value for o in outcomes if o.ok] == [x for x in range(60) if x != 7]
+
+
+def test_a_single_crashing_task_does_not_kill_the_caller():
+    with Executor("local", workers=1) as ex:
+        (outcome,) = ex.map(die_on_three, [3])
+    assert outcome.error.startswith("WorkerDied")

@@ -31,6 +31,7 @@ import pickle
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -213,9 +214,7 @@ class Executor:
 
         if todo:
             pending = [(i, tasks[i]) for i in todo]
-            if self.backend == "serial" or (
-                self.backend == "local" and (self.workers == 1 or len(pending) == 1)
-            ):
+            if self.backend == "serial":
                 self._map_serial(fn, pending, on_done)
             elif self.backend == "local":
                 self._map_pool(fn, pending, on_done)
@@ -306,40 +305,77 @@ class Executor:
             self._pool = cf.ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=_pool_context()
             )
-        futures = {self._pool.submit(_call, fn, i, task): (i, task) for i, task in pending}
+        lost = self._run_on_pool(self._pool, fn, pending, on_done)
+        if lost:
+            # A worker died (os._exit, a segfault, the OOM killer) and took the
+            # pool with it, failing every task still queued. Find the culprit(s)
+            # by halving: only a task that kills its worker when alone fails.
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+            log.warning("a worker process died; rerunning the %d tasks it took down", len(lost))
+            self._isolate(fn, lost, on_done)
+
+    def _run_on_pool(
+        self,
+        pool: cf.ProcessPoolExecutor,
+        fn: Callable[[Any], T],
+        pending: list[tuple[int, Any]],
+        on_done: Callable[[TaskOutcome[T]], None],
+    ) -> list[tuple[int, Any]]:
+        """Run tasks on ``pool``; report finished ones, return those a dead worker took down."""
+        futures: dict[cf.Future[TaskOutcome[T]], tuple[int, Any]] = {}
         lost: list[tuple[int, Any]] = []
         try:
+            for k, (i, task) in enumerate(pending):
+                try:
+                    futures[pool.submit(_call, fn, i, task)] = (i, task)
+                except BrokenProcessPool:  # broke while we were still submitting
+                    lost.extend(pending[k:])
+                    break
             for future in cf.as_completed(futures):
                 outcome = _fetch(future.result, *futures[future])
                 if outcome.error and outcome.error.startswith("BrokenProcessPool"):
-                    lost.append(futures[future])  # maybe the culprit, maybe a bystander
+                    lost.append(futures[future])  # the culprit, or a bystander
                 else:
                     on_done(outcome)
         except BaseException:
             for future in futures:
                 future.cancel()
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+            pool.shutdown(wait=False, cancel_futures=True)
+            if pool is self._pool:
+                self._pool = None
             raise
-        if lost:
-            # A worker died (os._exit, a segfault, the OOM killer) and took the
-            # pool with it. Rerun the lost tasks one at a time, each in a fresh
-            # one-worker pool, so only a task that kills its own worker fails.
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
-            log.warning("a worker process died; rerunning %d tasks one by one", len(lost))
-            for i, task in sorted(lost, key=lambda item: item[0]):
-                with cf.ProcessPoolExecutor(max_workers=1, mp_context=_pool_context()) as alone:
-                    outcome = _fetch(alone.submit(_call, fn, i, task).result, i, task)
-                if outcome.error and outcome.error.startswith("BrokenProcessPool"):
-                    outcome = TaskOutcome(
-                        index=i,
-                        task=task,
-                        error="WorkerDied: the process running this task exited abruptly "
-                        "(os._exit, a crash in compiled code, or out of memory)",
-                        traceback=outcome.traceback,
-                    )
-                on_done(outcome)
+        return sorted(lost, key=lambda item: item[0])
+
+    def _isolate(
+        self,
+        fn: Callable[[Any], T],
+        lost: list[tuple[int, Any]],
+        on_done: Callable[[TaskOutcome[T]], None],
+    ) -> None:
+        """Rerun ``lost`` on fresh pools, halving the set until each crashing task is alone."""
+        if len(lost) == 1:
+            i, task = lost[0]
+            with cf.ProcessPoolExecutor(max_workers=1, mp_context=_pool_context()) as alone:
+                outcome = _fetch(alone.submit(_call, fn, i, task).result, i, task)
+            if outcome.error and outcome.error.startswith("BrokenProcessPool"):
+                outcome = TaskOutcome(
+                    index=i,
+                    task=task,
+                    error="WorkerDied: the process running this task exited abruptly "
+                    "(os._exit, a crash in compiled code, or out of memory)",
+                    traceback=outcome.traceback,
+                )
+            on_done(outcome)
+            return
+        halves = (lost[: len(lost) // 2], lost[len(lost) // 2 :])
+        for half in halves:
+            with cf.ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=_pool_context()
+            ) as pool:
+                still_lost = self._run_on_pool(pool, fn, half, on_done)
+            if still_lost:
+                self._isolate(fn, still_lost, on_done)
 
     def _map_ray(
         self,
@@ -382,19 +418,20 @@ class _TaskCache:
         # name, partials with their arguments. An unpicklable one (a lambda)
         # is not checkpointed at all, so two lambdas can never share results.
         try:
-            self.fn_blob: bytes | None = pickle.dumps(fn, protocol=4)
+            self.fn_digest: bytes | None = hashlib.sha256(pickle.dumps(fn, protocol=4)).digest()
         except Exception:
-            self.fn_blob = None
+            self.fn_digest = None
             log.debug("%r cannot be pickled; its tasks are not checkpointed", fn)
 
     def _path(self, index: int, task: Any) -> Path | None:
-        if self.fn_blob is None:
+        if self.fn_digest is None:
             return None
         try:
-            blob = pickle.dumps((self.fn_blob, index, task), protocol=4)
+            blob = pickle.dumps((index, task), protocol=4)
         except Exception:  # an unpicklable task is simply not checkpointed
             return None
-        return self.folder / f"task-{hashlib.sha256(blob).hexdigest()[:24]}.pkl"
+        key = hashlib.sha256(self.fn_digest + blob).hexdigest()[:24]
+        return self.folder / f"task-{key}.pkl"
 
     def load(self, index: int, task: Any) -> TaskOutcome[Any] | None:
         path = self._path(index, task)
