@@ -16,6 +16,7 @@ import logging
 import sys
 import time
 import traceback
+import types
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,19 +102,83 @@ def _package_fingerprint() -> str:
 
 
 def code_fingerprint(experiment: Experiment) -> str:
-    """A hash of the code a result depends on: all of cooplab, and the experiment's module.
+    """A hash of the code a result depends on.
 
-    Part of a run's key, so that a result computed by older code (an edited
-    experiment, a fixed bug in a solver, an editable install between
-    releases) is never reused.
+    Covers every source file of the installed cooplab package and the code as
+    loaded of the modules that define the experiment's ``run`` (unwrapping
+    partials and decorators), ``Config`` and ``Result``: its functions' byte
+    code and its plain module-level constants. It is part of a run's key, so
+    a result computed by other code (an edited experiment, a fixed solver) is
+    never reused. Known gap: an edit to cooplab's files made after this
+    process imported them is seen before it takes effect.
     """
-    module = sys.modules.get(getattr(experiment.run, "__module__", ""), None)
-    try:
-        source = inspect.getsource(module) if module is not None else ""
-    except (OSError, TypeError):  # no source on disk (frozen or built interactively)
-        source = ""
-    digest = hashlib.sha256((_package_fingerprint() + source).encode("utf-8"))
+    digest = hashlib.sha256(_package_fingerprint().encode("ascii"))
+    run = experiment.run
+    while isinstance(run, functools.partial):
+        run = run.func
+    run = inspect.unwrap(run)
+    names = {
+        getattr(x, "__module__", None)
+        for x in (run, experiment.config_type, experiment.result_type)
+    }
+    for name in sorted(n for n in names if n):
+        module = sys.modules.get(name)
+        if module is not None:
+            digest.update(name.encode("utf-8"))
+            digest.update(_loaded_code(module))
     return digest.hexdigest()[:12]
+
+
+def _loaded_code(module: Any) -> bytes:
+    """The byte code of a module's functions and classes, and its plain constants, as loaded."""
+    parts: list[bytes] = []
+
+    def code_of(obj: Any) -> None:
+        code = getattr(obj, "__code__", None)
+        if code is not None:
+            parts.append(_canonical(code))
+            parts.append(_canonical(getattr(obj, "__defaults__", None)))
+
+    for key, value in sorted(vars(module).items()):
+        if getattr(value, "__module__", None) != module.__name__ and not isinstance(
+            value, int | float | str | bytes | tuple | frozenset | type(None)
+        ):
+            continue  # imported names belong to their own modules
+        parts.append(key.encode("utf-8"))
+        if inspect.isfunction(value):
+            code_of(value)
+        elif inspect.isclass(value):
+            for attr in sorted(vars(value)):
+                member = inspect.getattr_static(value, attr)
+                code_of(getattr(member, "__func__", member))
+        else:
+            parts.append(_canonical(value))
+    return b"".join(parts)
+
+
+def _canonical(obj: Any) -> bytes:
+    """Bytes that identify a code object or constant, the same in every process.
+
+    (``marshal`` output is not: frozenset constants follow the per-process
+    string hash order.)
+    """
+    if isinstance(obj, types.CodeType):
+        return b"".join(
+            (
+                obj.co_code,
+                _canonical(obj.co_consts),
+                repr(obj.co_names).encode("utf-8"),
+                repr(obj.co_varnames).encode("utf-8"),
+            )
+        )
+    if isinstance(obj, tuple):
+        return b"(" + b",".join(_canonical(x) for x in obj) + b")"
+    if isinstance(obj, frozenset | set):
+        return b"{" + b",".join(sorted(_canonical(x) for x in obj)) + b"}"
+    try:
+        return repr(obj).encode("utf-8")
+    except Exception:  # a constant whose repr fails counts by its type alone
+        return type(obj).__name__.encode("utf-8")
 
 
 def run_experiment(
