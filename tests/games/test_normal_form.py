@@ -353,3 +353,22 @@ def test_pareto_optimal_outcomes_are_undominated(g):
     for o, p in points.items():
         dominated = any(np.all(q >= p) and np.any(q > p) for q in points.values())
         assert (o in efficient) == (not dominated)
+
+
+def test_exact_number_types_and_numpy_names_are_accepted():
+    from decimal import Decimal
+    from fractions import Fraction
+
+    g = pd()
+    third = [Fraction(1, 3), Fraction(2, 3)]
+    np.testing.assert_allclose(
+        g.expected_payoffs([third, [Decimal("0.5"), Decimal("0.5")]]),
+        g.expected_payoffs([[1 / 3, 2 / 3], [0.5, 0.5]]),
+    )
+    named = NormalFormGame(
+        np.zeros((2, 2, 2)),
+        player_names=np.array(["A", "B"]),
+        action_names=np.array([["x", "y"], ["u", "v"]]),
+    )
+    assert named.player_names == ("A", "B")
+    assert named.action_names == (("x", "y"), ("u", "v"))

@@ -42,9 +42,10 @@ ProfileLike: TypeAlias = "Sequence[ActionSpec]"
 
 #: Default relative tolerance for "equal payoffs": a player's payoffs count as
 #: tied when they differ by at most ``tol`` times the spread of that player's
-#: payoffs (largest minus smallest) plus a rounding allowance proportional to
-#: their magnitude. Neither scaling nor shifting a player's payoffs changes
-#: what ties. Also the tolerance for slightly negative probabilities.
+#: payoffs (largest minus smallest) plus a rounding allowance of 64 ulps of
+#: their magnitude. Scaling a player's payoffs never changes what ties;
+#: shifting them changes it only for gaps within that rounding allowance. Also
+#: the tolerance for slightly negative probabilities.
 PROB_TOL = 1e-9
 #: The largest payoff magnitude accepted: far beyond any real model, and small
 #: enough that sums and spreads of payoffs never overflow.
@@ -433,9 +434,9 @@ class NormalFormGame:
                 raw = np.asarray(strategy)
             except (TypeError, ValueError):
                 raw = np.asarray(None)
-            if (
-                raw.dtype.kind not in "iuf"
-            ):  # strings, booleans, complex, objects are not probabilities
+            if raw.dtype.kind == "O" and raw.ndim == 1 and all(_is_real_number(x) for x in raw):
+                raw = raw.astype(np.float64)  # Fractions, Decimals
+            if raw.dtype.kind not in "iuf":  # strings, booleans, complex are not probabilities
                 raise ValueError(
                     f"the strategy of player {self._player_names[i]!r} must be an action or a "
                     f"probability vector of {k} real numbers; got {strategy!r}"
@@ -522,7 +523,8 @@ class NormalFormGame:
         break an equilibrium (the same rule as :meth:`is_nash` and
         :meth:`best_responses`): payoffs that tie up to rounding, such as
         ``0.1 + 0.2`` and ``0.3``, count as ties, and scaling or shifting a
-        player's payoffs changes nothing. ``tol=0`` leaves only the rounding
+        player's payoffs changes nothing (beyond gaps of a few dozen ulps of
+        the payoffs' magnitude, which the rounding allowance absorbs). ``tol=0`` leaves only the rounding
         allowance.
         """
         return pure_nash_equilibria(self._payoffs, tol=self.tie_tolerance(tol))
@@ -607,6 +609,16 @@ class NormalFormGame:
 # ---------------------------------------------------------------------------
 # Input checks
 # ---------------------------------------------------------------------------
+def _is_real_number(x: object) -> bool:
+    """Real numbers of any type (Fraction, Decimal, numpy scalars), but not bool or complex."""
+    if isinstance(x, bool | np.bool_):
+        return False
+    if isinstance(x, numbers.Real):
+        return True
+    # Decimal is a Number but not registered as Real; complex numbers are Complex.
+    return isinstance(x, numbers.Number) and not isinstance(x, numbers.Complex)
+
+
 def _as_payoff_array(payoffs: npt.ArrayLike) -> FloatArray:
     if np.iscomplexobj(payoffs):
         raise ValueError("payoffs must be real numbers; got complex values")
@@ -664,6 +676,8 @@ def _as_matrix(m: npt.ArrayLike, label: str) -> FloatArray:
 
 
 def _check_player_names(names: Sequence[str] | None, n: int) -> tuple[str, ...]:
+    if isinstance(names, np.ndarray):
+        names = names.tolist()
     if names is None:
         return ("Row", "Column") if n == 2 else tuple(f"P{i + 1}" for i in range(n))
     if isinstance(names, str) or not isinstance(names, Sequence) or len(names) != n:
@@ -679,6 +693,8 @@ def _check_player_names(names: Sequence[str] | None, n: int) -> tuple[str, ...]:
 def _check_action_names(
     names: Sequence[Sequence[str]] | None, shape: tuple[int, ...], players: tuple[str, ...]
 ) -> tuple[tuple[str, ...], ...]:
+    if isinstance(names, np.ndarray):
+        names = names.tolist()
     if names is None:
         return tuple(tuple(f"a{k}" for k in range(a)) for a in shape)
     if isinstance(names, str) or not isinstance(names, Sequence) or len(names) != len(shape):
@@ -687,6 +703,8 @@ def _check_action_names(
         )
     out = []
     for i, (row, a) in enumerate(zip(names, shape, strict=True)):
+        if isinstance(row, np.ndarray):
+            row = row.tolist()
         if isinstance(row, str) or not isinstance(row, Sequence) or len(row) != a:
             given = (
                 len(row) if isinstance(row, Sequence) and not isinstance(row, str) else "no list of"
