@@ -283,3 +283,24 @@ def test_run_logs_stay_out_of_the_users_handlers(tmp_path):
         root.setLevel(old_level)
     assert not [r for r in records if r.name.startswith("cooplab") and r.levelno < logging.WARNING]
     assert "running" in (Path(record.run_dir) / "log").read_text()
+
+
+def test_child_logger_handlers_see_no_more_than_before(tmp_path):
+    seen = []
+
+    class Catch(logging.Handler):
+        def emit(self, record):
+            seen.append(record.levelno)
+
+    child = logging.getLogger("cooplab.experiments.runner")
+    handler = Catch()
+    child.addHandler(handler)
+    root = logging.getLogger()
+    old = root.level
+    root.setLevel(logging.WARNING)
+    try:
+        run_experiment(PD, store=Store(tmp_path), fresh=True)
+    finally:
+        child.removeHandler(handler)
+        root.setLevel(old)
+    assert all(level >= logging.WARNING for level in seen)

@@ -158,7 +158,17 @@ class RunDir:
         if forward is not None:
             logger.addHandler(forward)
         gate = _Gate(threshold)
+        # Handlers on "cooplab" and on the child loggers that inherit its level
+        # must see no more than before: gate them at the old level.
+        inheriting = [
+            child
+            for name, child in logging.Logger.manager.loggerDict.items()
+            if name.startswith("cooplab.")
+            and isinstance(child, logging.Logger)
+            and child.level == logging.NOTSET
+        ]
         own = [h for h in logger.handlers if h is not handler and h is not forward]
+        own += [h for child in inheriting for h in child.handlers]
         for h in own:
             h.addFilter(gate)
         try:
