@@ -1,0 +1,261 @@
+"""What every equilibrium solver returns, and the helpers the solvers share.
+
+A solver is a function of a :class:`~cooplab.games.NormalFormGame`
+(``support_enumeration(game)``) that returns an :class:`EquilibriumResult`:
+the equilibria found, each an :class:`Equilibrium` (one probability vector
+per player, the players' payoffs, the regret that certifies it), and what the
+solver knows about the list (complete or not, degenerate game or not, exact
+arithmetic or floats).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from cooplab.games.normal_form import NormalFormGame
+
+__all__ = [
+    "DegenerateGameWarning",
+    "Equilibrium",
+    "EquilibriumResult",
+    "TooExpensiveError",
+    "as_fraction",
+    "dedupe",
+    "equilibrium",
+    "require_players",
+    "to_fractions",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+class DegenerateGameWarning(UserWarning):
+    """The game is degenerate: a method that assumes otherwise may miss equilibria.
+
+    Issued by the solvers that find all equilibria only of nondegenerate games
+    (support enumeration); the result also says it (``result.degenerate``).
+    """
+
+
+class TooExpensiveError(ValueError):
+    """A computation was refused because it would take far too long (say ``force=True`` to run it)."""
+
+
+@dataclass(frozen=True, eq=False)
+class Equilibrium:
+    """One equilibrium (or one equilibrium candidate with its certificate).
+
+    Attributes
+    ----------
+    profile
+        One probability vector per player (floats).
+    payoffs
+        Each player's expected payoff, shape ``(n_players,)``.
+    regret
+        The largest gain any player gets by deviating: zero up to rounding for
+        an exact equilibrium, the certificate of an approximate one.
+    exact
+        The profile as fractions, when the solver ran in exact arithmetic.
+    """
+
+    profile: tuple[FloatArray, ...]
+    payoffs: FloatArray
+    regret: float
+    exact: tuple[tuple[Fraction, ...], ...] | None = None
+
+    @property
+    def supports(self) -> tuple[tuple[int, ...], ...]:
+        """Per player, the actions played with positive probability."""
+        if self.exact is not None:
+            return tuple(tuple(k for k, p in enumerate(s) if p > 0) for s in self.exact)
+        return tuple(tuple(int(k) for k in np.flatnonzero(s > 0)) for s in self.profile)
+
+    @property
+    def is_pure(self) -> bool:
+        return all(len(s) == 1 for s in self.supports)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: ``{"profile", "payoffs", "regret"}`` (and ``"exact"``, as ``"p/q"`` strings)."""
+        out: dict[str, Any] = {
+            "profile": [[float(x) for x in s] for s in self.profile],
+            "payoffs": [float(x) for x in self.payoffs],
+            "regret": float(self.regret),
+        }
+        if self.exact is not None:
+            out["exact"] = [[str(x) for x in s] for s in self.exact]
+        return out
+
+    def __repr__(self) -> str:
+        body: Any = [s.round(6).tolist() for s in self.profile]
+        if self.exact is not None:
+            body = [[str(x) for x in s] for s in self.exact]
+        return f"Equilibrium(profile={body}, payoffs={np.round(self.payoffs, 6).tolist()}, regret={self.regret:.3g})"
+
+
+@dataclass(frozen=True)
+class EquilibriumResult(Sequence[Equilibrium]):
+    """The equilibria a solver found, and what it knows about the list.
+
+    A sequence of :class:`Equilibrium` (``len``, indexing, iteration).
+
+    Attributes
+    ----------
+    method
+        The solver's name.
+    equilibria
+        The equilibria found, in a deterministic order.
+    degenerate
+        Whether the game was found degenerate (``None`` when not examined).
+    complete
+        True when the method guarantees the list holds every equilibrium it
+        is meant to find (all equilibria, or all extreme equilibria).
+    exact
+        True when computed in exact rational arithmetic.
+    stats
+        Solver-specific numbers (pivots, supports tried, iterations, ...).
+    """
+
+    method: str
+    equilibria: tuple[Equilibrium, ...]
+    degenerate: bool | None = None
+    complete: bool = False
+    exact: bool = False
+    stats: Mapping[str, Any] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.equilibria)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.equilibria[index]
+
+    def __iter__(self) -> Iterator[Equilibrium]:
+        return iter(self.equilibria)
+
+    @property
+    def max_regret(self) -> float:
+        """The largest regret over the equilibria found (0 when there are none)."""
+        return max((e.regret for e in self.equilibria), default=0.0)
+
+    def to_dict(self) -> dict[str, Any]:
+        from cooplab.runtime.serialize import to_jsonable
+
+        return {
+            "method": self.method,
+            "equilibria": [e.to_dict() for e in self.equilibria],
+            "degenerate": self.degenerate,
+            "complete": self.complete,
+            "exact": self.exact,
+            "stats": to_jsonable(dict(self.stats)),
+        }
+
+
+# ---------------------------------------------------------------------------
+# Helpers the solvers share
+# ---------------------------------------------------------------------------
+def require_players(game: Any, n: int | None, method: str) -> NormalFormGame:
+    """Check that ``game`` is a NormalFormGame (with ``n`` players when given)."""
+    if not isinstance(game, NormalFormGame):
+        raise TypeError(
+            f"{method} needs a cooplab NormalFormGame; got {type(game).__name__} "
+            "(build one with NormalFormGame(payoffs) or NormalFormGame.from_bimatrix(A, B))"
+        )
+    if n is not None and game.n_players != n:
+        raise ValueError(
+            f"{method} is for {n}-player games; this game has {game.n_players} players"
+        )
+    return game
+
+
+def as_fraction(x: float) -> Fraction:
+    """The simple fraction a float stands for: ``0.1 -> 1/10``, ``1/3 -> 1/3``.
+
+    The smallest-denominator fraction (denominator at most 10^9) that rounds
+    to exactly this float, else the float's exact binary value. Integer and
+    decimal payoffs, and fractions with small denominators, come back as
+    written.
+    """
+    if isinstance(x, Fraction):
+        return x
+    x = float(x)
+    if not math.isfinite(x):
+        raise ValueError(f"cannot make an exact fraction of {x}")
+    exact = Fraction(x)
+    if exact.denominator == 1:
+        return exact
+    simple = exact.limit_denominator(10**9)
+    return simple if float(simple) == x else exact
+
+
+def to_fractions(array: npt.ArrayLike) -> npt.NDArray[np.object_]:
+    """An object array of :class:`~fractions.Fraction`, entry by entry via :func:`as_fraction`."""
+    a = np.asarray(array)
+    out = np.empty(a.shape, dtype=object)
+    flat = out.reshape(-1)
+    for k, x in enumerate(a.reshape(-1)):
+        flat[k] = as_fraction(x)
+    return out
+
+
+def equilibrium(
+    game: NormalFormGame,
+    profile: Sequence[npt.ArrayLike],
+    exact: Sequence[Sequence[Fraction]] | None = None,
+) -> Equilibrium:
+    """An :class:`Equilibrium` of ``game`` at ``profile``, with its payoffs and regret computed."""
+    if exact is not None:
+        exact_t = tuple(tuple(Fraction(x) for x in s) for s in exact)
+        vectors = [np.array([float(x) for x in s]) for s in exact_t]
+    else:
+        exact_t = None
+        vectors = [np.asarray(s, dtype=np.float64) for s in profile]
+        vectors = [np.where(v < 0, 0.0, v) for v in vectors]
+        vectors = [v / v.sum() for v in vectors]
+    checked = game.as_profile(vectors)
+    return Equilibrium(
+        profile=tuple(checked),
+        payoffs=game.expected_payoffs(checked),
+        regret=float(game.regret(checked).max()),
+        exact=exact_t,
+    )
+
+
+def dedupe(equilibria: Sequence[Equilibrium], *, tol: float = 1e-8) -> list[Equilibrium]:
+    """The equilibria with near-duplicates removed (first kept), sorted lexicographically.
+
+    Two equilibria are the same when every probability differs by at most
+    ``tol`` (exactly equal when both are exact).
+    """
+    kept: list[Equilibrium] = []
+    for e in equilibria:
+        same = False
+        for k in kept:
+            if e.exact is not None and k.exact is not None:
+                same = e.exact == k.exact
+            else:
+                same = all(
+                    np.max(np.abs(a - b)) <= tol for a, b in zip(e.profile, k.profile, strict=True)
+                )
+            if same:
+                break
+        if not same:
+            kept.append(e)
+    kept.sort(key=lambda e: tuple(-x for s in e.profile for x in np.round(s, 9)))
+    return kept
+
+
+def warn_degenerate(method: str, detail: str) -> None:
+    """Issue a :class:`DegenerateGameWarning` from a solver."""
+    warnings.warn(
+        f"{method}: the game is degenerate ({detail}); the list of equilibria may be "
+        "incomplete (vertex_enumeration finds every extreme equilibrium of degenerate games)",
+        DegenerateGameWarning,
+        stacklevel=3,
+    )
