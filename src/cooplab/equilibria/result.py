@@ -119,6 +119,10 @@ class EquilibriumResult(Sequence[Equilibrium]):
         is meant to find (all equilibria, or all extreme equilibria).
     exact
         True when computed in exact rational arithmetic.
+    components
+        For solvers that find the equilibrium components (vertex
+        enumeration), the equilibria grouped by connected component of the
+        equilibrium set, as tuples of indices into ``equilibria``.
     stats
         Solver-specific numbers (pivots, supports tried, iterations, ...).
     """
@@ -128,6 +132,7 @@ class EquilibriumResult(Sequence[Equilibrium]):
     degenerate: bool | None = None
     complete: bool = False
     exact: bool = False
+    components: tuple[tuple[int, ...], ...] | None = None
     stats: Mapping[str, Any] = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -153,6 +158,7 @@ class EquilibriumResult(Sequence[Equilibrium]):
             "degenerate": self.degenerate,
             "complete": self.complete,
             "exact": self.exact,
+            "components": None if self.components is None else [list(c) for c in self.components],
             "stats": to_jsonable(dict(self.stats)),
         }
 
