@@ -195,12 +195,39 @@ def equilibrium(
         vectors = [np.where(v < 0, 0.0, v) for v in vectors]
         vectors = [v / v.sum() for v in vectors]
     checked = game.as_profile(vectors)
+    if exact_t is not None:
+        payoffs, regret = exact_payoffs_and_regret(game, exact_t)
+        return Equilibrium(
+            profile=tuple(checked),
+            payoffs=np.array([float(p) for p in payoffs]),
+            regret=float(regret),
+            exact=exact_t,
+        )
     return Equilibrium(
         profile=tuple(checked),
         payoffs=game.expected_payoffs(checked),
         regret=float(game.regret(checked).max()),
         exact=exact_t,
     )
+
+
+def exact_payoffs_and_regret(
+    game: NormalFormGame, profile: Sequence[Sequence[Fraction]]
+) -> tuple[list[Fraction], Fraction]:
+    """Expected payoffs and the largest regret of a profile of fractions, exactly."""
+    table = to_fractions(game.payoffs)
+    vectors = [np.array(list(s), dtype=object) for s in profile]
+    payoffs: list[Fraction] = []
+    worst = Fraction(0)
+    for i in range(game.n_players):
+        t = np.moveaxis(table[i], i, 0)  # own actions first, the others in order
+        for j in reversed([j for j in range(game.n_players) if j != i]):
+            t = np.tensordot(t, vectors[j], axes=([t.ndim - 1], [0]))
+        deviation = [Fraction(v) for v in np.atleast_1d(t)]
+        value = sum((p * d for p, d in zip(vectors[i], deviation, strict=True)), Fraction(0))
+        payoffs.append(value)
+        worst = max(worst, max(deviation) - value)
+    return payoffs, worst
 
 
 def dedupe(equilibria: Sequence[Equilibrium], *, tol: float = 1e-8) -> list[Equilibrium]:
