@@ -1,9 +1,11 @@
 """Contract checks shipped with the package, run over every registry entry.
 
-Later issues add strategy, environment and solver contracts here; the
-experiment contract is :func:`check_experiment`.
+Later issues add environment and solver contracts here; the experiment
+contract is :func:`check_experiment`, the repeated-game strategy contract
+:func:`check_strategy`.
 """
 
 from cooplab.testing.contracts import check_experiment, check_game
+from cooplab.testing.strategies import check_strategy
 
-__all__ = ["check_experiment", "check_game"]
+__all__ = ["check_experiment", "check_game", "check_strategy"]
