@@ -122,9 +122,9 @@ def vertex_enumeration(
     tie = game.tie_tolerance(_SCREEN if exact else tol)
     ptol = _SCREEN if exact else tol
     # P: x in R^m, constraints B'^T x <= 1 (labels m + j), zero coordinates labels i.
-    xs, x_zero, x_tight, x_basis = _vertices(Bp.T, tie[1], ptol)
+    xs, x_zero, x_tight, x_basis = _vertices(Bp.T, tie[1], ptol, A, tie[0])
     # Q: y in R^n, constraints A' y <= 1 (labels i), zero coordinates labels m + j.
-    ys, y_zero, y_tight, y_basis = _vertices(Ap, tie[0], ptol)
+    ys, y_zero, y_tight, y_basis = _vertices(Ap, tie[0], ptol, B.T, tie[1])
     if exact:
         Ae, Be = exact_bimatrix(game)
         shift_a, shift_b = -Ae.min() + 1, -Be.min() + 1
@@ -174,13 +174,21 @@ def vertex_enumeration(
 
 
 def _vertices(
-    M: FloatArray, tie: float, ptol: float
+    M: FloatArray, tie: float, ptol: float, cross: FloatArray, cross_tie: float
 ) -> tuple[FloatArray, np.ndarray, np.ndarray, list[tuple[tuple[int, ...], tuple[int, ...]]]]:
-    """The vertices of ``{z >= 0 : M z <= 1}`` (M positive, shape r x d).
+    """The vertices of ``{z >= 0 : M z <= 1}`` (M positive, shape r x d) that can be in an equilibrium.
 
     Returns the vertices (V, d), their zero-coordinate labels (V, d), their
     tight-constraint labels (V, r), and for each a defining basis (the
     nonzero coordinates K and tight rows T of a nonsingular square system).
+
+    Every vertex has a basis whose K is its support. A vertex is skipped
+    when its basis cannot be part of an equilibrium: a tight row dominated
+    on K (it cannot be a best response to z), or a coordinate of K that the
+    other player's payoffs ``cross`` (d x r, the player's own actions as
+    rows) dominate on T (the other strategy lives on T, and an action
+    dominated there is never a best response to it). Such a vertex has no
+    completely labelled partner other than the artificial one.
     """
     r, d = M.shape
     found: list[FloatArray] = [np.zeros((1, d))]
@@ -190,6 +198,7 @@ def _vertices(
         rows = np.array(list(itertools.combinations(range(r), k)), dtype=np.intp)
         # A tight row attains the maximum of M z, so it is not dominated on K.
         ok = _supports_undominated(M, coords, rows, tie)  # (coords, rows)
+        ok &= _supports_undominated(cross, rows, coords, cross_tie).T
         ci, ri = np.nonzero(ok)
         for start in range(0, ci.size, _BATCH):
             K = coords[ci[start : start + _BATCH]]
