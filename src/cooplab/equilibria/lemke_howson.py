@@ -41,6 +41,7 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
+from scipy.linalg.blas import dger as _ger
 
 from cooplab.equilibria._bimatrix import FloatArray, bimatrix, exact_bimatrix
 from cooplab.equilibria.result import (
@@ -80,7 +81,7 @@ class _Tableau:
             self.t[:, -1] = 1
             self.det = 1
         else:
-            self.t = np.hstack([np.eye(rows), M, np.ones((rows, 1))])
+            self.t = np.ascontiguousarray(np.hstack([np.eye(rows), M, np.ones((rows, 1))]))
         self.labels = slack_labels + z_labels
         self.column_of = {label: c for c, label in enumerate(self.labels)}
         self.basis = list(range(rows))
@@ -104,7 +105,10 @@ class _Tableau:
             t[row] /= t[row, col]
             column = t[:, col].copy()
             column[row] = 0.0
-            t -= np.outer(column, t[row])
+            # t -= outer(column, t[row]), in place by BLAS (t.T is Fortran-ordered).
+            updated = _ger(-1.0, t[row], column, a=t.T, overwrite_a=1)
+            if updated.ctypes.data != t.ctypes.data:  # pragma: no cover - BLAS made a copy
+                self.t = np.ascontiguousarray(updated.T)
         leaving = self.basis[row]
         self.basis[row] = col
         return self.labels[leaving]

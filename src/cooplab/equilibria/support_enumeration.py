@@ -113,7 +113,7 @@ def support_enumeration(
     >>> from cooplab.games import make
     >>> result = support_enumeration(make("battle_of_the_sexes"), exact=True)
     >>> [[[str(p) for p in s] for s in e.exact] for e in result]
-    [[['1', '0'], ['1', '0']], [['3/5', '2/5'], ['2/5', '3/5']], [['0', '1'], ['0', '1']]]
+    [[['1', '0'], ['1', '0']], [['2/3', '1/3'], ['1/3', '2/3']], [['0', '1'], ['0', '1']]]
     """
     A, B = bimatrix(game, "support_enumeration")
     m, n = A.shape
