@@ -19,8 +19,11 @@ from cooplab.testing import check_experiment
 SMALL = Config(grid=21, n_random=300, chunks=3)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("experiment", EXPERIMENTS, ids=lambda e: e.name)
 def test_every_experiment_honours_the_contract(experiment):
+    # Each experiment's own tests check the contract on a small config; this
+    # runs every registered experiment's quick preset, as the report does.
     small = SMALL if experiment.name == "prisoners-dilemma" else None
     check_experiment(experiment, small)
 

@@ -4,11 +4,21 @@
 modules here.
 """
 
-from cooplab.experiments import prisoners_dilemma
+from cooplab.experiments import (
+    folk_theorem,
+    n_player_dilemmas,
+    prisoners_dilemma,
+    unravelling,
+)
 from cooplab.experiments.base import FAILED, HELD, NOT_HELD, Check, Experiment, Table
 from cooplab.runtime.registry import Registry
 
-EXPERIMENTS: tuple[Experiment, ...] = (prisoners_dilemma.EXPERIMENT,)
+EXPERIMENTS: tuple[Experiment, ...] = (
+    prisoners_dilemma.EXPERIMENT,  # 1.1
+    n_player_dilemmas.EXPERIMENT,  # 2.1
+    folk_theorem.EXPERIMENT,  # 3.1
+    unravelling.EXPERIMENT,  # 3.1
+)
 
 REGISTRY: Registry[Experiment] = Registry("experiment", EXPERIMENTS, key=lambda e: e.name)
 
