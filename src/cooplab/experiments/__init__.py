@@ -5,8 +5,10 @@ modules here.
 """
 
 from cooplab.experiments import (
+    axelrod_first_tournament,
     folk_theorem,
     n_player_dilemmas,
+    noisy_tournament,
     prisoners_dilemma,
     unravelling,
 )
@@ -16,6 +18,8 @@ from cooplab.runtime.registry import Registry
 EXPERIMENTS: tuple[Experiment, ...] = (
     prisoners_dilemma.EXPERIMENT,  # 1.1
     n_player_dilemmas.EXPERIMENT,  # 2.1
+    axelrod_first_tournament.EXPERIMENT,  # 3.1
+    noisy_tournament.EXPERIMENT,  # 3.1
     folk_theorem.EXPERIMENT,  # 3.1
     unravelling.EXPERIMENT,  # 3.1
 )

@@ -308,6 +308,14 @@ class Nydegger(Strategy):
     order the weights take. ``roles="swapped"`` counts one's own defection
     as 2 and the other's as 1 instead, which makes the rule retaliate; it is
     offered for experiments, not as the published text.
+
+    The published RANDOM score argues against all four readings: RANDOM's
+    expected score is ``100 + 700 c`` per 200 moves for a mean cooperation
+    rate ``c`` of its opponents, so its 276 needs ``c = 0.251``; with the
+    other fourteen entries as read here that holds only if Nydegger almost
+    never cooperates with RANDOM, while the literal readings cooperate with
+    it about 98% of the time and ``roles="swapped"`` about half the time
+    (experiment ``axelrod-first-tournament``).
     """
 
     variant: str = "paper"
