@@ -6,6 +6,7 @@ modules here.
 
 from cooplab.experiments import (
     axelrod_first_tournament,
+    evolution_of_cooperation,
     folk_theorem,
     n_player_dilemmas,
     noisy_tournament,
@@ -22,6 +23,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
     noisy_tournament.EXPERIMENT,  # 3.1
     folk_theorem.EXPERIMENT,  # 3.1
     unravelling.EXPERIMENT,  # 3.1
+    evolution_of_cooperation.EXPERIMENT,  # 3.1
 )
 
 REGISTRY: Registry[Experiment] = Registry("experiment", EXPERIMENTS, key=lambda e: e.name)
