@@ -269,3 +269,29 @@ def test_result_to_dict_is_json_ready():
     assert data["degenerate"] is False and len(data["equilibria"]) == 3
     assert data["equilibria"][1]["exact"] == [["2/3", "1/3"], ["1/3", "2/3"]]
     assert set(data["equilibria"][0]) == {"profile", "payoffs", "regret", "exact"}
+
+
+def test_a_float_path_that_rounding_breaks_is_redone_exactly(monkeypatch):
+    import sys
+
+    from cooplab.equilibria import NumericalWarning
+
+    lh = sys.modules["cooplab.equilibria.lemke_howson"]  # the package exports the function
+
+    game = make("battle_of_the_sexes")
+    # Make every floating-point end point look inaccurate.
+    monkeypatch.setattr(lh, "_REGRET_CHECK", -1.0)
+    with pytest.warns(NumericalWarning, match="redone with exact integer pivoting"):
+        result = lemke_howson(game, 0)
+    assert result.stats["redone_exactly"] == [0]
+    assert result[0].exact == ((F(1), F(0)), (F(1), F(0)))
+    with pytest.warns(NumericalWarning):
+        every = lemke_howson_all(game)
+    assert every.stats["redone_exactly"] == [0, 1, 2, 3] and len(every) == 2
+
+
+def test_float_paths_on_a_well_conditioned_game_are_not_redone():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = lemke_howson_all(random_game(np.random.default_rng(2), 6, 6))
+    assert result.stats["redone_exactly"] == []

@@ -17,6 +17,14 @@ Pivoting is made safe for degenerate games in two ways:
   pivoting* (every entry a determinant, divided exactly), so the path and the
   equilibrium are exact whatever the payoffs' magnitudes.
 
+A floating-point path can still lose its way on an ill-conditioned game
+(payoffs spanning many orders of magnitude): its end is checked, and a path
+that ends at a profile where some player's regret is above ``1e-7`` of that
+player's payoff spread (or
+that fails) is redone with integer pivoting, with a :class:`NumericalWarning`;
+``stats["redone_exactly"]`` lists those labels. A wrong profile is never
+returned.
+
 :func:`lemke_howson` follows one path; :func:`lemke_howson_all` follows the
 path from every label and reports the distinct equilibria found and the
 length of each path (the number of pivots, the measure of Lemke-Howson's
@@ -37,6 +45,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from fractions import Fraction
 from typing import Any
 
@@ -47,6 +56,7 @@ from cooplab.equilibria._bimatrix import FloatArray, bimatrix, exact_bimatrix
 from cooplab.equilibria.result import (
     Equilibrium,
     EquilibriumResult,
+    NumericalWarning,
     TooExpensiveError,
     dedupe,
     equilibrium,
@@ -208,6 +218,55 @@ def _equilibrium(game: NormalFormGame, x: list[Any], y: list[Any], exact: bool) 
     return equilibrium(game, [np.array(x), np.array(y)])
 
 
+#: A floating-point path whose end has a larger regret than this (relative to
+#: the largest payoff spread) lost its way to rounding: it is redone exactly.
+_REGRET_CHECK = 1e-7
+
+
+class _Paths:
+    """Follows paths in floating point, redoing any that rounding breaks in integers."""
+
+    def __init__(self, game: NormalFormGame, exact: bool, max_pivots: int) -> None:
+        self.game = game
+        self.exact = exact
+        self.max_pivots = max_pivots
+        self.matrices = _prepared(game, exact)
+        self.exact_matrices: tuple[Any, Any] | None = self.matrices if exact else None
+        self.redone: list[int] = []
+        # Per player: the regret is judged against that player's own payoff spread.
+        self.threshold = _REGRET_CHECK * game.payoff_spread + 1e-300
+
+    def follow(self, label: int) -> tuple[Equilibrium, int]:
+        if self.exact:
+            x, y, pivots = _follow(*self.matrices, label, True, self.max_pivots)
+            return _equilibrium(self.game, x, y, True), pivots
+        try:
+            x, y, pivots = _follow(*self.matrices, label, False, self.max_pivots)
+            eq = _equilibrium(self.game, x, y, False)
+            if np.all(self.game.regret(eq.profile) <= self.threshold):
+                return eq, pivots
+            why = f"the floating-point path ended with regret {eq.regret:.3g}"
+        except TooExpensiveError as exc:
+            raise TooExpensiveError(
+                f"{exc} (on a numerically hard game a floating-point path can also wander; "
+                "exact=True follows it exactly)"
+            ) from None
+        except (ArithmeticError, FloatingPointError, ValueError) as exc:
+            why = f"the floating-point path failed ({exc})"
+        warnings.warn(
+            f"lemke_howson: {why} from label {label}: the game is numerically hard; "
+            "the path is redone with exact integer pivoting (pass exact=True to go there "
+            "directly)",
+            NumericalWarning,
+            stacklevel=3,
+        )
+        if self.exact_matrices is None:
+            self.exact_matrices = _prepared(self.game, True)
+        self.redone.append(label)
+        x, y, pivots = _follow(*self.exact_matrices, label, True, self.max_pivots)
+        return _equilibrium(self.game, x, y, True), pivots
+
+
 def _check(game: NormalFormGame, label: int, max_pivots: int, method: str) -> None:
     bimatrix(game, method)
     total = sum(game.n_actions)
@@ -259,14 +318,19 @@ def lemke_howson(
     """
     _check(game, label, max_pivots, "lemke_howson")
     started = time.perf_counter()
-    A, B = _prepared(game, exact)
-    x, y, pivots = _follow(A, B, int(label), exact, max_pivots)
+    paths = _Paths(game, exact, max_pivots)
+    eq, pivots = paths.follow(int(label))
     return EquilibriumResult(
         method="lemke_howson",
-        equilibria=(_equilibrium(game, x, y, exact),),
+        equilibria=(eq,),
         complete=False,
         exact=exact,
-        stats={"label": int(label), "pivots": pivots, "seconds": time.perf_counter() - started},
+        stats={
+            "label": int(label),
+            "pivots": pivots,
+            "redone_exactly": paths.redone,
+            "seconds": time.perf_counter() - started,
+        },
     )
 
 
@@ -291,12 +355,11 @@ def lemke_howson_all(
     """
     _check(game, 0, max_pivots, "lemke_howson_all")
     started = time.perf_counter()
-    A, B = _prepared(game, exact)
+    follower = _Paths(game, exact, max_pivots)
     found: list[Equilibrium] = []
     reached: list[tuple[int, int, Equilibrium]] = []
     for label in range(sum(game.n_actions)):
-        x, y, pivots = _follow(A, B, label, exact, max_pivots)
-        eq = _equilibrium(game, x, y, exact)
+        eq, pivots = follower.follow(label)
         found.append(eq)
         reached.append((label, pivots, eq))
     distinct = dedupe(found, tol=1e-7)
@@ -305,7 +368,7 @@ def lemke_howson_all(
         index = next(
             k
             for k, d in enumerate(distinct)
-            if (eq.exact == d.exact if exact else _close(eq.profile, d.profile))
+            if (eq.exact == d.exact if exact else _close(eq.profile, d.profile, 1e-7))
         )
         paths.append({"label": label, "pivots": pivots, "equilibrium": index})
     return EquilibriumResult(
@@ -313,9 +376,13 @@ def lemke_howson_all(
         equilibria=tuple(distinct),
         complete=False,
         exact=exact,
-        stats={"paths": paths, "seconds": time.perf_counter() - started},
+        stats={
+            "paths": paths,
+            "redone_exactly": follower.redone,
+            "seconds": time.perf_counter() - started,
+        },
     )
 
 
-def _close(a: tuple[FloatArray, ...], b: tuple[FloatArray, ...]) -> bool:
-    return all(np.max(np.abs(u - v)) <= 1e-7 for u, v in zip(a, b, strict=True))
+def _close(a: tuple[FloatArray, ...], b: tuple[FloatArray, ...], tol: float) -> bool:
+    return all(np.max(np.abs(u - v)) <= tol for u, v in zip(a, b, strict=True))

@@ -26,6 +26,7 @@ __all__ = [
     "DegenerateGameWarning",
     "Equilibrium",
     "EquilibriumResult",
+    "NumericalWarning",
     "TooExpensiveError",
     "as_fraction",
     "dedupe",
@@ -43,6 +44,10 @@ class DegenerateGameWarning(UserWarning):
     Issued by the solvers that find all equilibria only of nondegenerate games
     (support enumeration); the result also says it (``result.degenerate``).
     """
+
+
+class NumericalWarning(UserWarning):
+    """Floating point was not accurate enough; the solver redid the work exactly."""
 
 
 class TooExpensiveError(ValueError):
@@ -185,15 +190,29 @@ def equilibrium(
     profile: Sequence[npt.ArrayLike],
     exact: Sequence[Sequence[Fraction]] | None = None,
 ) -> Equilibrium:
-    """An :class:`Equilibrium` of ``game`` at ``profile``, with its payoffs and regret computed."""
+    """An :class:`Equilibrium` of ``game`` at ``profile``, with its payoffs and regret computed.
+
+    ``profile`` has one entry per player: a probability vector (tiny negative
+    entries from rounding are cleared and the vector renormalised) or a pure
+    action (index or name). With ``exact`` (one sequence of fractions per
+    player) the payoffs and regret are computed in rational arithmetic.
+    """
     if exact is not None:
         exact_t = tuple(tuple(Fraction(x) for x in s) for s in exact)
         vectors = [np.array([float(x) for x in s]) for s in exact_t]
     else:
         exact_t = None
-        vectors = [np.asarray(s, dtype=np.float64) for s in profile]
-        vectors = [np.where(v < 0, 0.0, v) for v in vectors]
-        vectors = [v / v.sum() for v in vectors]
+        vectors = []
+        for s in profile:
+            if isinstance(s, int | np.integer | str):  # a pure action
+                vectors.append(s)
+                continue
+            v = np.asarray(s, dtype=np.float64)
+            if v.ndim == 1 and np.all(np.isfinite(v)):
+                # Solvers' rounding: tiny negative probabilities, sums a few ulps off.
+                v = np.where(v < 0, 0.0, v)
+                v = v / v.sum() if v.sum() > 0 else v
+            vectors.append(v)
     checked = game.as_profile(vectors)
     if exact_t is not None:
         payoffs, regret = exact_payoffs_and_regret(game, exact_t)

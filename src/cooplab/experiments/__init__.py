@@ -9,6 +9,7 @@ from cooplab.experiments import (
     evolution_of_cooperation,
     folk_theorem,
     n_player_dilemmas,
+    nash_complexity,
     noisy_tournament,
     prisoners_dilemma,
     unravelling,
@@ -18,6 +19,7 @@ from cooplab.runtime.registry import Registry
 
 EXPERIMENTS: tuple[Experiment, ...] = (
     prisoners_dilemma.EXPERIMENT,  # 1.1
+    nash_complexity.EXPERIMENT,  # 1.2
     n_player_dilemmas.EXPERIMENT,  # 2.1
     axelrod_first_tournament.EXPERIMENT,  # 3.1
     noisy_tournament.EXPERIMENT,  # 3.1

@@ -511,6 +511,25 @@ def parse_params(spec: GameSpec, assignments: Sequence[str]) -> dict[str, Any]:
     return out
 
 
+def _hard_game(*, d: int = 6) -> NormalFormGame:
+    """The hard game for Lemke-Howson (:func:`cooplab.games.hard.savani_von_stengel`).
+
+    Parameters
+    ----------
+    d
+        The dimension, even, from 2 to 18.
+
+    References
+    ----------
+    Savani, R. & von Stengel, B. (2016). Unit vector games. International
+    Journal of Economic Theory 12(1), 7-27 (the imitation-game form, from
+    Morris's (1994) labelled dual cyclic polytopes).
+    """
+    from cooplab.games.hard import savani_von_stengel
+
+    return savani_von_stengel(d)
+
+
 GAMES: Registry[GameSpec] = Registry(
     "game",
     (
@@ -543,6 +562,12 @@ GAMES: Registry[GameSpec] = Registry(
             "n",
         ),
         GameSpec("arms-race", arms_race, "N sides arm because the others do", "n"),
+        GameSpec(
+            "savani-von-stengel",
+            _hard_game,
+            "d x d game whose Lemke-Howson paths are all exponentially long",
+            "2",
+        ),
     ),
     key=lambda spec: spec.name,
 )
