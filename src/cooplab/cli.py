@@ -22,6 +22,18 @@ __all__ = ["main"]
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 #: Outcomes printed by `cooplab games show` for an N-player game.
 MAX_ROWS = 200
+#: The methods of `cooplab solve`.
+SOLVE_METHODS = (
+    "auto",
+    "pure",
+    "support",
+    "vertex",
+    "lemke-howson",
+    "zero-sum",
+    "n-player",
+    "logit",
+    "correlated",
+)
 
 
 class UsageError(Exception):
@@ -100,6 +112,94 @@ def _parser() -> argparse.ArgumentParser:
         "--param", action="append", default=[], metavar="K=V", help="set a parameter (repeatable)"
     )
     show.add_argument("--json", action="store_true", help="print the game as JSON")
+
+    solve = sub.add_parser(
+        "solve",
+        help="find the equilibria of a game (a catalog name or a Gambit .nfg file)",
+        description="Find the Nash (or correlated) equilibria of a game: a name from "
+        "`cooplab games` (with --param) or the path of a Gambit .nfg file.",
+    )
+    solve.add_argument("game", help="a game from `cooplab games`, or a .nfg file")
+    solve.add_argument(
+        "--param", action="append", default=[], metavar="K=V", help="set a parameter (repeatable)"
+    )
+    solve.add_argument(
+        "--method",
+        choices=SOLVE_METHODS,
+        default="auto",
+        help="auto (default): every extreme equilibrium of a 2-player game (vertex enumeration) "
+        "when that is feasible, else one by Lemke-Howson; every equilibrium of a small "
+        "n-player game, else one by the logit path",
+    )
+    solve.add_argument(
+        "--exact", action="store_true", help="rational arithmetic (support, vertex, lemke-howson)"
+    )
+    solve.add_argument(
+        "--label",
+        type=int,
+        default=None,
+        help="Lemke-Howson's initial label (default: every label)",
+    )
+    solve.add_argument(
+        "--objective",
+        default="welfare",
+        choices=("welfare", "min_welfare", "feasible"),
+        help="what the correlated equilibrium maximises (default welfare)",
+    )
+    solve.add_argument("--coarse", action="store_true", help="coarse correlated equilibrium")
+    solve.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    strategies = sub.add_parser(
+        "strategies", help="list the repeated-game strategies (filter by their properties)"
+    )
+    strategies.add_argument(
+        "--filter",
+        nargs="+",
+        default=[],
+        metavar="K=V",
+        help="keep strategies whose property K is V: memory_depth=1, stochastic=false, "
+        "tags=nice, uses_match_length=false",
+    )
+
+    match = sub.add_parser("match", help="play one repeated match and print its history")
+    match.add_argument("a", help="a strategy from `cooplab strategies`")
+    match.add_argument("b", help="a strategy from `cooplab strategies`")
+    length = match.add_mutually_exclusive_group()
+    length.add_argument("--turns", type=int, default=None, help="turns (default 10)")
+    length.add_argument(
+        "--delta", type=float, default=None, help="continuation probability (length drawn)"
+    )
+    match.add_argument("--noise", type=float, default=0.0, help="probability an action flips")
+    match.add_argument("--seed", type=_seed, default=0, help="seed (default 0)")
+    match.add_argument("--json", action="store_true", help="print the match as JSON")
+
+    tournament = sub.add_parser(
+        "tournament", help="a round-robin tournament of repeated-game strategies"
+    )
+    tournament.add_argument("strategies", nargs="*", metavar="STRATEGY", help="strategies to enter")
+    who = tournament.add_mutually_exclusive_group()
+    who.add_argument("--all", action="store_true", help="every registered strategy")
+    who.add_argument(
+        "--first-tournament", action="store_true", help="the 15 entries of Axelrod (1980)"
+    )
+    tournament.add_argument("--turns", type=int, default=None, help="turns per match (default 200)")
+    tournament.add_argument("--delta", type=float, default=None, help="continuation probability")
+    tournament.add_argument("--repetitions", type=int, default=1, help="matches per pair")
+    tournament.add_argument("--noise", type=float, default=0.0, help="probability an action flips")
+    tournament.add_argument("--seed", type=_seed, default=0, help="seed (default 0)")
+    tournament.add_argument(
+        "--no-self-play", action="store_true", help="strategies do not meet their twins"
+    )
+    tournament.add_argument(
+        "--backend", choices=("serial", "local", "ray"), default="local", help="where matches run"
+    )
+    tournament.add_argument("--workers", type=_workers, default=None, help="local processes")
+    tournament.add_argument("--ray-address", default=None, help="an existing Ray cluster")
+    tournament.add_argument(
+        "--checkpoint", default=None, metavar="DIR", help="save finished matches here (resume)"
+    )
+    tournament.add_argument("--json", action="store_true", help="print the result as JSON")
+    tournament.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     sub.add_parser("experiments", help="list the experiments the report runs")
 
@@ -190,6 +290,273 @@ def _cmd_games_show(args: argparse.Namespace) -> int:
     console.print(f"pure Nash equilibria: {', '.join(equilibria) if equilibria else 'none'}")
     if spec.reference:
         console.print(f"reference: {spec.reference}")
+    return EXIT_OK
+
+
+def _load_game(name: str, params: Sequence[str]) -> Any:
+    """A catalog game by name (with parameters) or a game read from a .nfg file."""
+    from pathlib import Path
+
+    from cooplab.games.catalog import GAMES
+
+    path = Path(name)
+    if name.lower().endswith(".nfg") or (path.exists() and path.is_file()):
+        from cooplab.games.gambit_io import read_nfg
+
+        if params:
+            raise UsageError("--param sets catalog parameters; a .nfg file has none")
+        if not path.is_file():
+            raise UsageError(f"no such game file: {name}")
+        return read_nfg(path)
+    return GAMES[name].build_from_strings(params)
+
+
+def _solve(game: Any, args: argparse.Namespace) -> Any:
+    """Run the method asked for; returns an EquilibriumResult or a CorrelatedResult."""
+    from cooplab import equilibria as eq
+
+    method = args.method
+    two = game.n_players == 2
+    if method == "auto":
+        if two:
+            pairs = eq.count_support_pairs(*game.n_actions)
+            method = "vertex" if pairs <= 200_000 else "lemke-howson"
+        else:
+            method = "n-player" if eq.count_support_profiles(game.n_actions) <= 100_000 else "logit"
+    if args.exact and method not in ("support", "vertex", "lemke-howson"):
+        raise UsageError(
+            f"--exact works with the support, vertex and lemke-howson methods, not {method}"
+        )
+    if args.label is not None and method != "lemke-howson":
+        raise UsageError("--label is for --method lemke-howson")
+    if method in ("support", "vertex", "lemke-howson", "zero-sum") and not two:
+        raise UsageError(
+            f"--method {method} is for 2-player games; this game has {game.n_players} players "
+            "(use n-player, logit, pure or correlated)"
+        )
+    if method == "pure":
+        return eq.pure_equilibria(game)
+    if method == "support":
+        return eq.support_enumeration(game, exact=args.exact)
+    if method == "vertex":
+        return eq.vertex_enumeration(game, exact=args.exact)
+    if method == "lemke-howson":
+        if args.label is None:
+            return eq.lemke_howson_all(game, exact=args.exact)
+        return eq.lemke_howson(game, args.label, exact=args.exact)
+    if method == "zero-sum":
+        return eq.zero_sum_equilibrium(game)
+    if method == "n-player":
+        return eq.n_player_support_enumeration(game)
+    if method == "logit":
+        return eq.logit_qre_path(game)
+    return eq.correlated_equilibrium(
+        game, objective=args.objective, kind="coarse" if args.coarse else "correlated"
+    )
+
+
+def _cmd_solve(args: argparse.Namespace) -> int:
+    import warnings
+
+    import numpy as np
+    from rich.table import Table
+
+    from cooplab.equilibria import DegenerateGameWarning
+    from cooplab.equilibria.correlated import CorrelatedResult
+
+    game = _load_game(args.game, args.param)
+    with warnings.catch_warnings():
+        # The result says it (degenerate: true); the table prints a note.
+        warnings.simplefilter("ignore", DegenerateGameWarning)
+        result = _solve(game, args)
+    if isinstance(result, CorrelatedResult):
+        if args.json:
+            print(json.dumps(result.to_dict(), indent=2))
+            return EXIT_OK
+        console = _console()
+        table = Table(
+            title=f"{game.name or args.game}: {result.kind} equilibrium ({result.objective})"
+        )
+        for p in game.player_names:
+            table.add_column(p, style="bold")
+        table.add_column("probability", justify="right")
+        for outcome in np.argwhere(result.distribution > 1e-12):
+            table.add_row(
+                *game.outcome_names(tuple(int(k) for k in outcome)),
+                f"{result.distribution[tuple(outcome)]:.6g}",
+            )
+        console.print(table)
+        console.print(
+            "payoffs: "
+            + ", ".join(
+                f"{p} {v:.6g}" for p, v in zip(game.player_names, result.payoffs, strict=True)
+            )
+            + f"; welfare {result.welfare:.6g}; largest incentive to deviate {result.violation:.3g}"
+        )
+        return EXIT_OK
+    if args.json:
+        data = result.to_dict()
+        print(json.dumps(data, indent=2))
+        return EXIT_OK
+    console = _console()
+    table = Table(title=f"{game.name or args.game}: {result.method.replace('_', ' ')}")
+    table.add_column("#", justify="right")
+    for p, actions in zip(game.player_names, game.action_names, strict=True):
+        table.add_column(f"{p} ({', '.join(actions)})")
+    table.add_column("payoffs")
+    table.add_column("regret", justify="right")
+    for k, e in enumerate(result.equilibria):
+        if e.exact is not None:
+            cells = ["(" + ", ".join(str(p) for p in s) + ")" for s in e.exact]
+        else:
+            cells = ["(" + ", ".join(f"{p:.6g}" for p in s) + ")" for s in e.profile]
+        table.add_row(
+            str(k + 1),
+            *cells,
+            ", ".join(f"{v if abs(v) > 1e-12 else 0.0:.6g}" for v in e.payoffs),
+            f"{e.regret:.2g}",
+        )
+    console.print(table)
+    notes = [f"{len(result)} equilibri{'um' if len(result) == 1 else 'a'}"]
+    notes.append("the complete list" if result.complete else "not necessarily all")
+    if result.degenerate:
+        notes.append(
+            "the game is degenerate"
+            + (
+                ""
+                if result.method == "vertex_enumeration"
+                else ": use --method vertex for every extreme equilibrium"
+            )
+        )
+    if result.components is not None and result.degenerate:
+        notes.append(f"{len(result.components)} connected components")
+    console.print("; ".join(notes))
+    return EXIT_OK
+
+
+def _parse_filter(items: Sequence[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for text in items:
+        key, sep, raw = text.partition("=")
+        key, raw = key.strip(), raw.strip()
+        if not sep or not key or not raw:
+            raise UsageError(f"a filter is written name=value; got {text!r}")
+        value: Any
+        if raw.lower() in ("true", "false"):
+            value = raw.lower() == "true"
+        elif raw.lower() in ("inf", "infinite"):
+            value = math.inf
+        else:
+            try:
+                value = int(raw)
+            except ValueError:
+                value = raw
+        out[key] = value
+    return out
+
+
+def _cmd_strategies(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from cooplab.repeated.strategies import STRATEGIES, filter_strategies
+
+    names = filter_strategies(**_parse_filter(args.filter))
+    table = Table(title=f"cooplab strategies ({len(names)})")
+    for col in ("name", "display name", "memory", "stochastic", "tags", "reference"):
+        table.add_column(col)
+    for name in names:
+        meta = STRATEGIES[name].meta
+        depth = "inf" if meta.memory_depth == math.inf else str(int(meta.memory_depth))
+        table.add_row(
+            name,
+            meta.display,
+            depth,
+            "yes" if meta.stochastic else "no",
+            ", ".join(sorted(meta.tags)),
+            meta.reference,
+        )
+    _console().print(table)
+    return EXIT_OK
+
+
+def _cmd_match(args: argparse.Namespace) -> int:
+    from cooplab.repeated import get_strategy, play_match
+    from cooplab.repeated.engine import match_lengths
+
+    a, b = get_strategy(args.a), get_strategy(args.b)
+    if args.delta is not None:
+        turns = int(match_lengths(args.seed, [(0, 1, 0)], args.delta)[0])
+        known = False
+    else:
+        turns = 10 if args.turns is None else args.turns
+        known = True
+    result = play_match(a, b, turns, noise=args.noise, seed=args.seed, length_known=known)
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2))
+        return EXIT_OK
+    first, second = result.history_strings()
+    width = max(len(a.display), len(b.display))
+    console = _console()
+    console.print(f"{a.display:<{width}}  {first}")
+    console.print(f"{b.display:<{width}}  {second}")
+    console.print(
+        f"{turns} turns{' (drawn, delta=' + format(args.delta, 'g') + ')' if args.delta is not None else ''}"
+        f"; scores {result.scores[0]:g} and {result.scores[1]:g}"
+        f" (per turn {result.mean_scores[0]:.4g} and {result.mean_scores[1]:.4g})"
+    )
+    return EXIT_OK
+
+
+def _cmd_tournament(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from cooplab.repeated.strategies import FIRST_TOURNAMENT, STRATEGIES
+    from cooplab.repeated.tournament import round_robin
+    from cooplab.runtime.executor import Executor
+
+    if args.all:
+        names: list[str] = list(STRATEGIES)
+    elif args.first_tournament:
+        names = list(FIRST_TOURNAMENT)
+    else:
+        names = list(args.strategies)
+    if args.strategies and (args.all or args.first_tournament):
+        raise UsageError("name strategies, or use --all or --first-tournament, not both")
+    if len(names) < 2:
+        raise UsageError(
+            "a tournament needs at least two strategies (or --all, --first-tournament)"
+        )
+    players = [STRATEGIES[n] for n in names]  # unknown names fail here, with suggestions
+    executor = Executor(args.backend, workers=args.workers, ray_address=args.ray_address)
+    with _progress_bar(args, "tournament") as bar:
+        result = round_robin(
+            players,
+            turns=args.turns,
+            delta=args.delta,
+            repetitions=args.repetitions,
+            noise=args.noise,
+            seed=args.seed,
+            self_play=not args.no_self_play,
+            executor=executor,
+            progress=bar,
+            checkpoint=args.checkpoint,
+        )
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2))
+        return EXIT_OK
+    table = Table(title=f"round robin of {len(names)} strategies")
+    for col in ("rank", "strategy", "score per turn", "total score", "cooperation"):
+        table.add_column(col, justify="right" if col != "strategy" else "left")
+    totals = result.total_scores
+    for rank, i in enumerate(result.ranking, start=1):
+        table.add_row(
+            str(rank),
+            result.names[i],
+            f"{result.mean_scores[i]:.4f}",
+            f"{totals[i]:.1f}",
+            f"{result.cooperation_rates[i]:.1%}",
+        )
+    _console().print(table)
     return EXIT_OK
 
 
@@ -301,6 +668,10 @@ def _configure_logging(*, debug: bool) -> None:
 
 COMMANDS = {
     "games": _cmd_games,
+    "solve": _cmd_solve,
+    "strategies": _cmd_strategies,
+    "match": _cmd_match,
+    "tournament": _cmd_tournament,
     "experiments": _cmd_experiments,
     "run": _cmd_run,
     "report": _cmd_report,
