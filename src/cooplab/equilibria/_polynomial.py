@@ -50,6 +50,7 @@ Neumaier, A. (1990). Interval Methods for Systems of Equations. Cambridge UP.
 from __future__ import annotations
 
 import itertools
+import math
 import string
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -230,6 +231,48 @@ class SupportSystem:
             table, row + axes, list(zip(subs, ops, strict=True)), f"Z{row}{col}" + "".join(corner)
         )
 
+    def _corner_mixtures(self, lo: FloatArray, hi: FloatArray) -> list[FloatArray]:
+        """Per player, its mixtures at the corners of its block of each box: (B, 2^f, k)."""
+        out = []
+        for j in range(self.n):
+            block = slice(self.offsets[j], self.offsets[j + 1])
+            low, high = lo[:, block], hi[:, block]
+            zc = low[:, None, :] + (high - low)[:, None, :] * self._bits[j][None]  # (B, c, f)
+            out.append(np.concatenate([zc, 1.0 - zc.sum(axis=2, keepdims=True)], axis=2))
+        return out
+
+    def preconditioned_ranges(
+        self, lo: FloatArray, hi: FloatArray, precond: FloatArray
+    ) -> tuple[FloatArray, FloatArray]:
+        """Exact ranges over boxes of ``precond @ residuals`` (B, d) each.
+
+        A combination of the equations is still affine in each player's block,
+        so its range is its range over all 2^d corners of the box. With
+        ``precond`` the inverse Jacobian at the centre, the combinations are
+        nearly decoupled, and far more often miss 0 than single equations.
+        """
+        b = lo.shape[0]
+        counts = [1 << f for f in self.free]
+        gmin = np.empty((b, self.d))
+        gmax = np.empty((b, self.d))
+        chunk = max(1, 2_000_000 // max(1, self.d * math.prod(counts)))
+        for start in range(0, b, chunk):
+            part = slice(start, start + chunk)
+            corners = self._corner_mixtures(lo[part], hi[part])
+            m = corners[0].shape[0]
+            full = np.empty((m, self.d, *counts))
+            for i in range(self.n):
+                f = self.free[i]
+                if not f:
+                    continue
+                others = [j for j in range(self.n) if j != i]
+                vals = self._contract(self._lin[i][:f], others, [corners[j] for j in others], True)
+                vals = np.expand_dims(vals, 2 + i)  # player i's own corner axis
+                full[:, self.offsets[i] : self.offsets[i + 1]] = vals
+            g = np.einsum("bkm,bmc->bkc", precond[part], full.reshape(m, self.d, -1))
+            gmin[part], gmax[part] = g.min(axis=2), g.max(axis=2)
+        return gmin, gmax
+
     def box_ranges(
         self, lo: FloatArray, hi: FloatArray
     ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
@@ -241,15 +284,7 @@ class SupportSystem:
         only the corners of the blocks it depends on.
         """
         b = lo.shape[0]
-        corners = []
-        for j in range(self.n):
-            f = self.free[j]
-            l, h = (
-                lo[:, self.offsets[j] : self.offsets[j + 1]],
-                hi[:, self.offsets[j] : self.offsets[j + 1]],
-            )
-            zc = l[:, None, :] + (h - l)[:, None, :] * self._bits[j][None]  # (B, c, f)
-            corners.append(np.concatenate([zc, 1.0 - zc.sum(axis=2, keepdims=True)], axis=2))
+        corners = self._corner_mixtures(lo, hi)
         res_min = np.empty((b, self.d))
         res_max = np.empty((b, self.d))
         gain_min = np.empty((b, self.n_outside))
@@ -347,7 +382,15 @@ def solve_box(system: SupportSystem, *, gain_tol: float, max_boxes: int) -> BoxS
         return BoxSolution(pts, np.zeros((0, 0)), np.zeros((0, 0)), 1)
     if system.n == 2:
         return _solve_linear(system, gain_tol)
-    if _singular_everywhere(system):
+    # Player i's f_i equations involve only the other players' d - f_i unknowns:
+    # with f_i > d - f_i they are overdetermined (no solution, generically) and
+    # the others' equations underdetermined, so the Jacobian is singular
+    # everywhere. Subdividing only the others' unknowns suffices to exclude.
+    splittable = np.ones(d, dtype=bool)
+    over = [i for i in range(system.n) if 2 * system.free[i] > d]
+    if over:
+        splittable[system.offsets[over[0]] : system.offsets[over[0] + 1]] = False
+    elif _singular_everywhere(system):
         # No solution can be certified: search coarsely, for where solutions
         # may be and where deviations do not pay, and leave the rest open.
         max_boxes = min(max_boxes, _SINGULAR_BUDGET)
@@ -392,6 +435,22 @@ def solve_box(system: SupportSystem, *, gain_tol: float, max_boxes: int) -> BoxS
         inv = np.zeros((b, d, d))
         if regular.any():
             inv[regular] = np.linalg.inv(j_c[regular])
+        # Exclusion by the preconditioned equations' exact ranges.
+        if regular.any():
+            pmin, pmax = system.preconditioned_ranges(
+                (centre - radius)[regular], (centre + radius)[regular], inv[regular]
+            )
+            slack = _EPS * np.abs(inv[regular]).sum(axis=2)
+            gone = np.zeros(b, dtype=bool)
+            gone[regular] = np.any((pmin > slack) | (pmax < -slack), axis=1)
+            if gone.any():
+                keep = ~gone
+                lo, hi, centre, radius = lo[keep], hi[keep], centre[keep], radius[keep]
+                jlo, jhi, no_gain = jlo[keep], jhi[keep], no_gain[keep]
+                f_c, inv, regular = f_c[keep], inv[keep], regular[keep]
+                b = lo.shape[0]
+                if not b:
+                    break
         jmid, jrad = 0.5 * (jlo + jhi), 0.5 * (jhi - jlo)
         spread = np.abs(eye - inv @ jmid) + np.abs(inv) @ jrad
         step = -np.einsum("bij,bj->bi", inv, f_c)
@@ -429,6 +488,7 @@ def solve_box(system: SupportSystem, *, gain_tol: float, max_boxes: int) -> BoxS
         influence = np.maximum(np.abs(jlo), np.abs(jhi)).max(axis=1)  # (b, d)
         relevant = influence > 1e-13
         flat = ~relevant.any(axis=1)  # the equations are constant (~0) on the box
+        relevant &= splittable
         useful = np.where(flat[:, None], width, np.where(relevant, width, 0.0))
         stuck = (flat & no_gain) | (useful.max(axis=1) < _MIN_WIDTH)
         small = ~stuck & (useful.max(axis=1) < _PROBE_WIDTH)

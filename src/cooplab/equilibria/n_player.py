@@ -20,6 +20,12 @@ that returns an :class:`~cooplab.equilibria.result.EquilibriumResult`:
 Two-player games have faster, exact solvers (support and vertex enumeration,
 Lemke-Howson); these work for them too.
 
+Limitations: support enumeration is exponential in the number of actions
+(``prod_i (2^{a_i} - 1)`` support profiles; it refuses more than 20000 unless
+forced) and, in degenerate games, lists only sample points of continua of
+equilibria (``complete=False``); the logit path finds one equilibrium, not
+all, and its certificate is a regret within tolerance, not exact arithmetic.
+
 References
 ----------
 McKelvey, R. D. & McLennan, A. (1996). Computation of equilibria in finite
@@ -47,6 +53,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from scipy.linalg import solve_triangular
 
 from cooplab.equilibria._polynomial import SupportSystem, clusters, project, solve_box
 from cooplab.equilibria.result import (
@@ -60,7 +67,12 @@ from cooplab.equilibria.result import (
 )
 from cooplab.games.normal_form import PROB_TOL, NormalFormGame, regret
 
-__all__ = ["logit_qre_path", "n_player_support_enumeration", "pure_equilibria"]
+__all__ = [
+    "count_support_profiles",
+    "logit_qre_path",
+    "n_player_support_enumeration",
+    "pure_equilibria",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -69,8 +81,9 @@ IntArray = npt.NDArray[np.intp]
 
 #: Default limit on the number of support profiles for support enumeration.
 MAX_SUPPORTS = 20_000
-#: Rough cost of one support profile (seconds), for the refusal's estimate.
-_SECONDS_PER_SUPPORT = 2e-3
+#: Rough cost of one support profile (seconds) when the largest system has 6
+#: unknowns, for the refusal's estimate.
+_SECONDS_PER_SUPPORT = 1e-3
 #: Logit path: below this arclength step, a reversal of the branch's
 #: orientation is taken for a bifurcation and stepped through.
 _H_BIFURCATION = 1e-5
@@ -290,7 +303,8 @@ def n_player_support_enumeration(
         this, ``prod_i (2^{a_i} - 1)``, unless ``force=True``.
     max_boxes : int, default 100000
         Boxes examined per support profile before the rest are left open
-        (which happens only around singular solutions and continua).
+        (around singular solutions and continua; a regular system with up to
+        8 unknowns needs far fewer, typically hundreds to tens of thousands).
     force : bool, default False
         Run however many support profiles there are.
 
@@ -349,11 +363,14 @@ def n_player_support_enumeration(
     force = _check_flag("force", force)
     total = count_support_profiles(game.n_actions)
     if total > max_supports and not force:
-        seconds = total * _SECONDS_PER_SUPPORT
+        # Measured: about a millisecond a support profile when the largest
+        # system has 6 unknowns (3x3x3), doubling with each further unknown.
+        largest = sum(a - 1 for a in game.n_actions)
+        seconds = total * _SECONDS_PER_SUPPORT * 2.0 ** max(-1, largest - 6)
         raise TooExpensiveError(
             f"{method}: the game {game.n_actions} has {total:,} support profiles "
-            f"(more than max_supports={max_supports:,}); solving them could take about "
-            f"{_duration(seconds)} or far more. Use logit_qre_path for one equilibrium, "
+            f"(more than max_supports={max_supports:,}); solving them would take roughly "
+            f"{_duration(seconds)} (a rough estimate). Use logit_qre_path for one equilibrium, "
             "or pass force=True (or a larger max_supports) to run anyway"
         )
     start = time.perf_counter()
@@ -530,9 +547,24 @@ class _LogitSystem:
             return [self.u[0]]
         return [pairs[(i, (i + 1) % self.n)] @ profile[(i + 1) % self.n] for i in range(self.n)]
 
+    def value(self, w: FloatArray) -> FloatArray:
+        """The equations' values at ``w``, shape (size,)."""
+        y, lam = w[:-1], w[-1]
+        profile = self.split(np.exp(y))
+        dev = self.deviation(profile, self.pairs(profile))
+        h = np.empty(self.size)
+        for i in range(self.n):
+            o, k = self.offsets[i], self.sizes[i]
+            h[o] = profile[i].sum() - 1.0
+            h[o + 1 : o + k] = y[o + 1 : o + k] - y[o] - lam * (dev[i][1:] - dev[i][0])
+        return h
+
     def value_and_jacobian(self, w: FloatArray) -> tuple[FloatArray, FloatArray]:
         y, lam = w[:-1], w[-1]
+        # Probabilities below 1e-200 are zero here: subnormal numbers would slow
+        # every factorisation of the Jacobian a hundredfold.
         p = np.exp(y)
+        p[p < 1e-200] = 0.0
         profile = self.split(p)
         pairs = self.pairs(profile)
         dev = self.deviation(profile, pairs)
@@ -560,8 +592,8 @@ class _LogitSystem:
         return h, jac
 
 
-def _tangent(jac: FloatArray, orientation: float) -> FloatArray:
-    """The unit tangent of the branch: the kernel of ``jac`` (size x size+1).
+def _orient(jac: FloatArray, t: FloatArray, orientation: float) -> FloatArray:
+    """The unit tangent ``t`` (kernel of ``jac``, size x size+1), oriented.
 
     Oriented so that ``det([jac; t])`` has the sign ``orientation``: that
     sign is constant along a regular branch, folds included (Allgower & Georg
@@ -569,10 +601,14 @@ def _tangent(jac: FloatArray, orientation: float) -> FloatArray:
     the previous step, and a step that lands past a tight fold still goes on
     forward.
     """
-    q, _ = np.linalg.qr(jac.T, mode="complete")
-    t = q[:, -1]
     sign = np.linalg.slogdet(np.vstack([jac, t]))[0]
     return t if sign * orientation >= 0 else -t
+
+
+def _tangent(jac: FloatArray, orientation: float) -> FloatArray:
+    """The unit tangent at a point with Jacobian ``jac``, oriented as :func:`_orient`."""
+    q, _ = np.linalg.qr(jac.T, mode="complete")
+    return _orient(jac, q[:, -1], orientation)
 
 
 def _polish(
@@ -690,12 +726,31 @@ def logit_qre_path(
     corrector's distance and contraction (as Gambit's ``logit_solve``), so
     that turning points (``lam`` decreasing for a while) are passed.
 
+    The orientation of the tangent is the sign of ``det([J; t])``, constant
+    along a regular branch, so a step that overshoots a tight fold still goes
+    forward; where that sign flips (a bifurcation, as in symmetric games) the
+    step is shortened, and once it is tiny the trace goes straight through.
+
     After each step the profile's regret (:meth:`NormalFormGame.regret`) is
     measured; the trace stops once every player's regret is within its
     :meth:`~NormalFormGame.tie_tolerance` ``(tol)``. With ``polish=True``,
-    once the regret is small the solver also guesses the support being
-    approached and solves its indifference equations by Newton's method;
-    a solution within tolerance ends the trace early.
+    once the regret is below 1e-3 of the payoff spread the solver also
+    guesses the support being approached (from the probabilities, and from
+    each player's near-best responses) and solves its indifference equations
+    by Newton's method; a solution within tolerance and close to the branch's
+    current point (within ``min(0.05, 100 * regret / spread)`` in every
+    probability) ends the trace, so polishing lands where the branch leads,
+    not on another equilibrium.
+
+    Guarantees: the returned profile's ``regret`` is computed by
+    :meth:`NormalFormGame.regret` and is the certificate; ``stats["converged"]``
+    says whether it is within tolerance. Which equilibrium is returned is the
+    logit solution when the branch is followed faithfully (Gambit's
+    ``logit_solve`` finds the same one on generic games); in degenerate games
+    (continua of equilibria) the end point may differ slightly from Gambit's.
+    Failures (the branch lost, ``max_steps`` or ``max_lambda`` reached) are
+    reported, never hidden: the best profile found is returned with its
+    regret and ``converged=False``.
 
     Parameters
     ----------
@@ -800,21 +855,19 @@ def logit_qre_path(
             reason = "step length fell below its minimum (the branch could not be followed)"
             break
         # Euler predictor, then Gauss-Newton (chord) corrector with the Jacobian
-        # factored once at the predicted point.
+        # factored once at the predicted point, as Gambit's PathTracer does; the
+        # same factors give the tangent there.
         v = w + h * t
-        _, jac = system.value_and_jacobian(v)
-        q, r = np.linalg.qr(jac.T, mode="complete")
-        rt = r[:-1].T  # lower triangular, size x size
-        accept = True
+        _, jac_v = system.value_and_jacobian(v)
+        q, r = np.linalg.qr(jac_v.T, mode="complete")
+        r_top = r[:-1]  # upper triangular, size x size
+        accept = bool(np.all(np.abs(np.diag(r_top)) > 1e-300))
         decel = 1.0 / max_accel
         dist_old = 0.0
         for it in range(max_iter):
-            hv, _ = system.value_and_jacobian(v)
-            try:
-                z = np.linalg.solve(rt, hv)
-            except np.linalg.LinAlgError:
-                accept = False
+            if not accept:
                 break
+            z = solve_triangular(r_top, system.value(v), trans="T")
             delta = q[:, :-1] @ z
             v = v - delta
             dist = float(np.linalg.norm(delta))
@@ -835,8 +888,7 @@ def logit_qre_path(
             accept = False
         shrink = max_accel
         if accept:
-            _, jac_v = system.value_and_jacobian(v)
-            t_new = _tangent(jac_v, orientation)
+            t_new = _orient(jac_v, q[:, -1], orientation)
             turn = float(t_new @ t)
             if turn < 0:
                 # The intrinsic orientation points back: either the step jumped over
