@@ -249,3 +249,112 @@ def test_identical_for_every_registered_strategy(noise):
     pairs = np.array(list(itertools.combinations_with_replacement(range(len(players)), 2)))
     seeds = match_seeds(1, np.column_stack([pairs, np.zeros(len(pairs), dtype=int)]))
     _check_identical(players, pairs, 40, seeds, noise=noise)
+
+
+#: Deterministic strategies that are not finite-state (lazily built trees),
+#: one with a mutable state (Adaptive's list of scores), one that uses the
+#: announced length, and stochastic ones without a table (played live).
+GENERAL = [
+    ("gradual", {}),
+    ("adaptive", {}),
+    ("retaliate", {}),
+    ("limited_retaliate", {}),
+    ("go_by_majority", {}),
+    ("anti_cycler", {}),
+    ("tideman_and_chieruzzi", {}),
+    ("shubik", {}),
+    ("stein_and_rapoport", {}),
+    ("feld", {}),
+    ("tullock", {}),
+    ("tit_for_tat", {}),
+    ("joss", {}),
+]
+
+
+def _general_players():
+    return [get_strategy(name, **params) for name, params in GENERAL]
+
+
+def _fresh_store(monkeypatch):
+    monkeypatch.setattr(engine, "_STORE", [])
+
+
+@pytest.mark.parametrize("noise", [0.0, 0.1])
+def test_lazy_trees_are_identical_and_shared(monkeypatch, noise):
+    _fresh_store(monkeypatch)
+    players = _general_players()
+    pairs = _all_pairs(len(players))
+    seeds = match_seeds(21, np.column_stack([pairs, np.zeros(len(pairs), dtype=int)]))
+    _check_identical(players, pairs, 50, seeds, noise=noise)
+    store = engine._STORE[0]
+    nodes = store.n
+    # a second tournament with new seeds: deterministic pairs without noise
+    # meet only histories already in the trees
+    seeds2 = match_seeds(22, np.column_stack([pairs, np.zeros(len(pairs), dtype=int)]))
+    _check_identical(players, pairs, 50, seeds2, noise=noise)
+    if noise == 0.0:
+        det = [not p.stochastic for p in players]
+        only_det = [k for k, (i, j) in enumerate(pairs) if det[i] and det[j]]
+        assert len(only_det) > 0
+        grown = engine._STORE[0].n - nodes
+        # only matches against stochastic players may add nodes
+        assert grown < 50 * (len(pairs) - len(only_det))
+
+
+def test_a_tree_calls_act_once_per_distinct_history(monkeypatch):
+    _fresh_store(monkeypatch)
+    gradual = get_strategy("gradual")
+    players = [gradual, get_strategy("cooperator"), get_strategy("tit_for_tat")]
+    # gradual meets two opponents that cooperate throughout: one path, 30 nodes
+    play_matches(players, [[0, 1], [0, 2], [0, 1]], 30, seeds=[1, 2, 3])
+    store = engine._STORE[0]
+    roots = [node for key, node in store.roots.items() if key[0] is type(gradual)]
+    assert len(roots) == 1
+    made = sum(1 for s in store.snaps if s is not None and s[0] is type(gradual))
+    assert made == 30
+
+
+def test_the_store_starts_afresh_past_its_budget(monkeypatch):
+    _fresh_store(monkeypatch)
+    players = _general_players()
+    pairs = _all_pairs(len(players))
+    rng = np.random.default_rng(5)
+    lengths = rng.integers(0, 40, size=len(pairs))
+    seeds = rng.integers(0, 2**64, size=len(pairs), dtype=np.uint64)
+    whole = play_matches(players, pairs, lengths, seeds=seeds, noise=0.05, keep_actions=True)
+    _fresh_store(monkeypatch)
+    monkeypatch.setattr(engine, "NODE_BUDGET", 50)
+    monkeypatch.setattr(engine, "GENERAL_BLOCK_TURNS", 60)
+    split = play_matches(players, pairs, lengths, seeds=seeds, noise=0.05, keep_actions=True)
+    np.testing.assert_array_equal(whole.actions, split.actions)
+    np.testing.assert_array_equal(whole.counts, split.counts)
+    assert engine._STORE[0].n < 50 + 60 * 2 + 100
+
+
+def test_general_players_with_varied_known_lengths(monkeypatch):
+    _fresh_store(monkeypatch)
+    players = _general_players()
+    pairs = _all_pairs(len(players))[::2]
+    rng = np.random.default_rng(8)
+    lengths = rng.integers(0, 30, size=len(pairs))
+    seeds = rng.integers(0, 2**64, size=len(pairs), dtype=np.uint64)
+    _check_identical(players, pairs, lengths, seeds, noise=0.0)
+    _check_identical(players, pairs, lengths, seeds, noise=0.05, length_known=False)
+
+
+def test_snapshots_copy_mutable_state():
+    from cooplab.repeated.strategies.base import History
+
+    s = get_strategy("adaptive")
+    s.reset()
+    s.act(History.from_strings("", ""), np.random.default_rng(0))
+    snap = engine._take(s)
+    assert snap[2]  # Adaptive keeps a list
+    a = engine._restore(snap)
+    b = engine._restore(snap)
+    a.scores[0] = 99.0  # what act does in place later in a match
+    assert a.scores is not snap[1]["scores"] and b.scores is not snap[1]["scores"]
+    assert b.__dict__ == snap[1] and a.__dict__ != snap[1]
+    nested = {"x": [[1, 2]], "y": (1, "a"), "z": 3}
+    out = engine._copy_mutable(nested, ("x",))
+    assert out["x"] == nested["x"] and out["x"][0] is not nested["x"][0]

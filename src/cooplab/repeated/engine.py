@@ -25,8 +25,23 @@ All tables are stacked into global arrays (``prob[state]``,
 ``next[state, own, opponent]``) and every match is a pair of state indices; one
 loop over turns steps all matches together with vectorised gathers (the
 matches sorted by length, so that the ones still running are a prefix).
-Strategies with neither view are played one match at a time by
-:func:`~cooplab.repeated.match.play_turns` through their ``act`` method.
+
+Strategies with neither view are stepped the same way, with two more kinds of
+side (:func:`_play_general`):
+
+* a deterministic strategy that is not finite-state (unbounded counters,
+  majorities over the whole game) is, for matches of finitely many turns, a
+  finite machine on the histories it meets: its tree of histories is built
+  lazily (:class:`_Store`). When a match reaches a history not yet in the
+  tree, the parent's strategy state (a snapshot taken after its ``act``) is
+  restored and ``act`` is called once; the new node's action and snapshot are
+  kept. The trees live across calls (one per strategy and
+  :class:`MatchInfo`), so ``act`` runs once per distinct history however many
+  opponents, repetitions or tournaments reach it; past :data:`NODE_BUDGET`
+  nodes the store starts afresh.
+* a stochastic strategy without a table is played live: each match keeps its
+  own copy, asked through ``act`` with the match's generator for that player,
+  while the other side is stepped as arrays.
 
 Randomness, and why the results are identical
 ---------------------------------------------
@@ -49,7 +64,7 @@ import copy
 import logging
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,10 +76,9 @@ from cooplab.repeated.match import (
     MatchResult,
     _as_strategy,
     match_infos,
-    play_turns,
     stage_payoffs,
 )
-from cooplab.repeated.strategies.base import MatchInfo, Strategy, check_probability
+from cooplab.repeated.strategies.base import History, MatchInfo, Strategy, check_probability
 
 __all__ = [
     "MatchBatch",
@@ -660,18 +674,22 @@ def play_matches(
             actions,
             fast,
         )
-    for k in np.flatnonzero(~batched):
-        i, j = (int(x) for x in pair_arr[k])
-        a = copy.deepcopy(strategies[i])
-        b = copy.deepcopy(strategies[j])
-        length = int(lengths[k])
-        infos = match_infos(length if length_known else None, noise=noise, game=game)
-        gens = np.random.default_rng(int(seed_arr[k])).spawn(3)
-        acts, _ = play_turns(a, b, length, (gens[0], gens[1], gens[2]), noise=noise, infos=infos)
-        x, y = acts[0].astype(np.int64), acts[1].astype(np.int64)
-        counts[k] = np.bincount(2 * x + y, minlength=4)
-        if actions is not None:
-            actions[k, :, :length] = acts
+    slow = np.flatnonzero(~batched)
+    if len(slow):
+        _play_general(
+            strategies,
+            player_tables,
+            pair_arr[slow],
+            lengths[slow],
+            seed_arr[slow],
+            noise,
+            game,
+            length_known,
+            int(distinct[0]) if (length_known and len(distinct)) else None,
+            counts,
+            actions,
+            slow,
+        )
 
     c = counts.astype(np.float64)
     t0, t1 = tables[0], tables[1]
@@ -856,3 +874,410 @@ def _tally(
     turn = np.arange(hist.shape[1])
     acts[np.broadcast_to(turn >= lengths[:, None, None], acts.shape)] = -1
     return counts, acts
+
+
+# ---------------------------------------------------------------------------
+# Strategies that are not tables: trees built lazily, and live players
+# ---------------------------------------------------------------------------
+#: Nodes the lazy store may hold (about 360 bytes each); past it, the store
+#: starts afresh (between blocks).
+NODE_BUDGET = 500_000
+#: Match-turns stepped together in one block of the general path (this bounds
+#: the nodes one block may add).
+GENERAL_BLOCK_TURNS = 100_000
+
+_ATOMIC = frozenset({int, float, bool, str, bytes, complex, type(None), MatchInfo})
+_PLAIN: dict[type, bool] = {}
+_NO_RNG = np.random.default_rng(0)  # deterministic strategies never draw from it
+
+
+def _frozen(value: Any) -> bool:
+    """Whether ``value`` can never change (so a snapshot may share it)."""
+    t = type(value)
+    if t in _ATOMIC:
+        return True
+    if t is tuple or t is frozenset:
+        return all(_frozen(v) for v in value)
+    return False
+
+
+def _plain(cls: type) -> bool:
+    """Whether instances keep all their state in a plain ``__dict__``."""
+    plain = _PLAIN.get(cls)
+    if plain is None:
+        plain = not any("__slots__" in vars(c) for c in cls.__mro__[:-1]) and all(
+            getattr(cls, name, None) is getattr(object, name, None)
+            for name in ("__deepcopy__", "__getstate__", "__setstate__", "__reduce_ex__")
+        )
+        _PLAIN[cls] = plain
+    return plain
+
+
+def _take(obj: Strategy) -> tuple[Any, Any, tuple[str, ...]]:
+    """A snapshot of a strategy that is never used again (its state is taken, not copied)."""
+    cls = type(obj)
+    if not _plain(cls):
+        return (None, obj, ())
+    state = obj.__dict__
+    if _ATOMIC.issuperset(map(type, state.values())):
+        return (cls, state, ())
+    return (cls, state, tuple(k for k, v in state.items() if not _frozen(v)))
+
+
+def _restore(snap: tuple[Any, Any, tuple[str, ...]]) -> Strategy:
+    """A fresh strategy in the snapshot's state (the snapshot is left as it was)."""
+    cls, state, mutable = snap
+    if cls is None:
+        return copy.deepcopy(state)  # type: ignore[no-any-return]
+    obj = cls.__new__(cls)
+    new = obj.__dict__
+    new.update(state)
+    if mutable:
+        new.update(_copy_mutable(state, mutable))
+    return obj  # type: ignore[no-any-return]
+
+
+_FLAT = {list: list, dict: dict, set: set}
+
+
+def _copy_mutable(state: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """Deep copies of ``state[keys]``: flat lists, dicts and sets of atomic values
+    (distinct objects) by a shallow copy, anything else by ``copy.deepcopy``."""
+    values = [state[k] for k in keys]
+    if len({id(v) for v in values}) == len(values):
+        out = {}
+        for k, v in zip(keys, values, strict=True):
+            make = _FLAT.get(type(v))
+            if make is None or not _ATOMIC.issuperset(map(type, v)):
+                break
+            if make is dict and not _ATOMIC.issuperset(map(type, v.values())):
+                break
+            out[k] = make(v)
+        else:
+            return out
+    return copy.deepcopy(dict(zip(keys, values, strict=True)))
+
+
+def _history(own: npt.NDArray[np.int8], opp: npt.NDArray[np.int8]) -> History:
+    """A :class:`History` of two int8 arrays of equal length (no checks)."""
+    h = History.__new__(History)
+    h.own = own
+    h.opponent = opp
+    return h
+
+
+def _checked(player: Strategy, action: Any, turn: int) -> int:
+    if action not in (0, 1):
+        raise ValueError(
+            f"{player.display} returned {action!r} at turn {turn}; actions are 0 (C) or 1 (D)"
+        )
+    return int(action)
+
+
+class _Store:
+    """Nodes of tables built lazily, for deterministic strategies that are not
+    finite-state, beside copies of fixed tables, in one index space.
+
+    A deterministic strategy's play is a function of the history, so for any
+    finite number of turns it is a finite machine on the histories it meets:
+    a node is a history (a node of the tree of rounds), its output what
+    ``act`` plays there, its children the histories one round longer. Nodes
+    are made when a match first reaches them: the parent's strategy state
+    (kept as a snapshot after its ``act``) is restored and ``act`` is called
+    once with the match's history. The tree of a strategy (for one
+    :class:`MatchInfo`) is kept across matches and calls, so a strategy that
+    meets many opponents, or the same one again, calls ``act`` once per
+    distinct history. ``child[4 * node + 2 * own + opp]`` is -1 until made.
+    """
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.prob = np.zeros(0, dtype=np.float64)
+        self.defect = np.zeros(0, dtype=np.bool_)
+        self.step = np.zeros(0, dtype=np.int64)
+        self.child = np.zeros(0, dtype=np.int64)
+        self.snaps: list[Any] = []
+        self.static: dict[int, tuple[PlayerTable, int]] = {}
+        self.roots: dict[Hashable, int] = {}
+        # the node of a live player (played through act): cooperates, stays
+        self.live = self._alloc(1)
+        self.prob[self.live] = 1.0
+        self.child[4 * self.live : 4 * self.live + 4] = self.live
+
+    def _alloc(self, k: int) -> int:
+        start = self.n
+        need = start + k
+        if need > self.prob.shape[0]:
+            cap = max(1024, 2 * need)
+            prob = np.zeros(cap, dtype=np.float64)
+            prob[:start] = self.prob[:start]
+            defect = np.zeros(cap, dtype=np.bool_)
+            defect[:start] = self.defect[:start]
+            step = np.zeros(cap, dtype=np.int64)
+            step[:start] = self.step[:start]
+            child = np.full(4 * cap, -1, dtype=np.int64)
+            child[: 4 * start] = self.child[: 4 * start]
+            self.prob, self.defect, self.step, self.child = prob, defect, step, child
+        self.snaps.extend([None] * k)
+        self.n = need
+        return start
+
+    def add_static(self, table: PlayerTable) -> int:
+        """The offset of a fixed table's states (copied in once)."""
+        hit = self.static.get(id(table))
+        if hit is not None:
+            return hit[1]
+        off = self._alloc(table.n_states)
+        end = off + table.n_states
+        self.prob[off:end] = table.prob
+        self.defect[off:end] = table.prob < 0.5
+        self.step[off:end] = (table.prob > 0.0) & (table.prob < 1.0)
+        self.child[4 * off : 4 * end] = table.next.reshape(-1) + off
+        self.static[id(table)] = (table, off)  # keeps the table (and its id) alive
+        return off
+
+    def _node(self, action: int, snap: Any) -> int:
+        node = self._alloc(1)
+        self.prob[node] = 1.0 - action
+        self.defect[node] = bool(action)
+        self.snaps[node] = snap
+        return node
+
+    def root(self, strategy: Strategy, info: MatchInfo) -> int:
+        """The node of the empty history of a deterministic strategy."""
+        try:
+            key: Hashable | None = (type(strategy), repr(strategy), info)
+            hash(key)
+        except TypeError:
+            key = None
+        if key is not None and key in self.roots:
+            return self.roots[key]
+        s = copy.deepcopy(strategy)
+        s.reset(info)
+        empty = np.zeros(0, dtype=np.int8)
+        action = _checked(s, s.act(_history(empty, empty), _NO_RNG), 0)
+        node = self._node(action, _take(s))
+        if key is not None:
+            self.roots[key] = node
+        return node
+
+    def expand(
+        self,
+        cells: list[int],
+        rows: list[int],
+        own: npt.NDArray[np.int8],
+        opp: npt.NDArray[np.int8],
+        turn: int,
+    ) -> None:
+        """Make the children ``cells`` (``4 * parent + 2 * own + opp``), each reached
+        by the match in column ``rows`` of the time-major ``own``/``opp`` actions
+        of turns ``0..turn - 1``."""
+        node = self._alloc(len(cells))
+        snaps, child, prob, defect = self.snaps, self.child, self.prob, self.defect
+        for cell, r in zip(cells, rows, strict=True):
+            s = _restore(snaps[cell >> 2])
+            action = s.act(_history(own[:turn, r].copy(), opp[:turn, r].copy()), _NO_RNG)
+            if action not in (0, 1):
+                _checked(s, action, turn)
+            action = int(action)
+            prob[node] = 1.0 - action
+            defect[node] = action == 1
+            snaps[node] = _take(s)
+            child[cell] = node
+            node += 1
+
+
+_STORE: list[_Store] = []
+
+
+def _store() -> _Store:
+    if not _STORE or _STORE[0].n > NODE_BUDGET:
+        _STORE[:] = [_Store()]
+    return _STORE[0]
+
+
+@dataclass
+class _Live:
+    """A match with a player that is played through ``act`` (a stochastic strategy
+    that is not memory-one): its strategies, generators and actions so far."""
+
+    k: int
+    players: list[Strategy | None]
+    gens: list[np.random.Generator | None]
+    acts: npt.NDArray[np.int8]
+
+
+def _play_general(
+    strategies: list[Strategy],
+    player_tables: list[list[PlayerTable | None]],
+    pairs: npt.NDArray[np.int64],
+    lengths: npt.NDArray[np.int64],
+    seeds: npt.NDArray[np.uint64],
+    noise: float,
+    game: NormalFormGame | None,
+    length_known: bool,
+    base_info: int | None,
+    counts: npt.NDArray[np.int64],
+    actions: npt.NDArray[np.int8] | None,
+    where: npt.NDArray[np.int64],
+) -> None:
+    """Step the matches where a player has no fixed table, fill ``counts`` (and ``actions``).
+
+    Each side is a node of the store: a fixed table's state, a node of a
+    deterministic strategy's lazily built tree (see :class:`_Store`), or, for
+    a stochastic strategy without a table, a placeholder while the match's own
+    copy of the strategy is asked through ``act`` with its own generator.
+    """
+    order = np.argsort(-lengths, kind="stable")
+    order = order[lengths[order] > 0]
+    filler = _StreamFiller()
+    lo = 0
+    while lo < len(order):
+        total = 0
+        hi = lo
+        while hi < len(order) and (hi == lo or total + lengths[order[hi]] <= GENERAL_BLOCK_TURNS):
+            total += int(lengths[order[hi]])
+            hi += 1
+        idx = order[lo:hi]
+        lo = hi
+        store = _store()
+        n = len(idx)
+        start = np.zeros((2, n), dtype=np.int64)
+        rand = np.zeros((2, n), dtype=bool)
+        lives: list[_Live] = []
+        cache: dict[tuple[int, int, int | None], int] = {}
+        for r, k in enumerate(idx.tolist()):
+            length = int(lengths[k])
+            exact = match_infos(length if length_known else None, noise=noise, game=game)
+            live: _Live | None = None
+            for side in (0, 1):
+                i = int(pairs[k, side])
+                s = strategies[i]
+                table = player_tables[i][side]
+                if table is not None:
+                    start[side, r] = store.add_static(table) + table.initial
+                    rand[side, r] = table.stochastic
+                elif not s.stochastic:
+                    turns = exact[0].turns if s.meta.uses_match_length else base_info
+                    ck = (i, side, turns)
+                    node = cache.get(ck)
+                    if node is None:
+                        infos = (
+                            exact
+                            if turns == exact[0].turns
+                            else match_infos(turns, noise=noise, game=game)
+                        )
+                        node = cache[ck] = store.root(s, infos[side])
+                    start[side, r] = node
+                else:
+                    start[side, r] = store.live
+                    if live is None:
+                        gens = np.random.default_rng(int(seeds[k])).spawn(3)
+                        live = _Live(r, [None, None], [None, None], np.zeros((2, length), np.int8))
+                        lives.append(live)
+                        live_gens = gens
+                    player = copy.deepcopy(s)
+                    player.reset(exact[side])
+                    live.players[side] = player
+                    live.gens[side] = live_gens[side]
+        hist = _step_general(store, start, rand, lives, lengths[idx], seeds[idx], noise, filler)
+        block_counts, block_actions = _tally(hist, lengths[idx], keep=actions is not None)
+        counts[where[idx]] = block_counts
+        if actions is not None and block_actions is not None:
+            actions[where[idx], :, : block_actions.shape[2]] = block_actions
+
+
+def _step_general(
+    store: _Store,
+    start: npt.NDArray[np.int64],
+    rand: npt.NDArray[np.bool_],
+    lives: list[_Live],
+    lengths: npt.NDArray[np.int64],
+    seeds: npt.NDArray[np.uint64],
+    noise: float,
+    filler: _StreamFiller,
+) -> npt.NDArray[np.bool_]:
+    """:meth:`_Block.play` over the store, making missing nodes and asking live players."""
+    n_matches = len(lengths)
+    lmax = int(lengths[0]) if n_matches else 0
+    running = n_matches - np.searchsorted(lengths[::-1], np.arange(lmax + 1), side="right")
+
+    ia = np.flatnonzero(rand[0])
+    ib = np.flatnonzero(rand[1])
+    owner = np.concatenate([ia, ib])
+    n_streams = len(owner)
+    width = max(lmax, 1)
+    draws = filler.buffer(n_streams * width + 1)
+    draws[-1] = 0.0
+    if n_streams:
+        which = np.concatenate([np.zeros(len(ia), np.int64), np.ones(len(ib), np.int64)])
+        rows = draws[:-1].reshape(n_streams, width)
+        filler.fill(_stream_states(seeds[owner], which), lengths[owner], rows)
+    pos_a = np.full(n_matches, n_streams * width, dtype=np.int64)
+    pos_b = pos_a.copy()
+    pos_a[ia] = np.arange(len(ia)) * width
+    pos_b[ib] = (len(ia) + np.arange(len(ib))) * width
+    flips: npt.NDArray[np.bool_] | None = None
+    if noise > 0.0:
+        rows = np.empty((n_matches, 2 * width), dtype=np.float64)
+        filler.fill(_stream_states(seeds, np.full(n_matches, 2, np.int64)), 2 * lengths, rows)
+        flips = (rows < noise).T.copy()
+        del rows
+
+    live_rows = np.array([lv.k for lv in lives], dtype=np.int64)
+    any_rand = n_streams > 0
+    hist = np.zeros((2, lmax, n_matches), dtype=np.bool_)
+    hist_i8 = hist.view(np.int8)
+    sa = start[0].copy()
+    sb = start[1].copy()
+    for t in range(lmax):
+        n = int(running[t])
+        a = sa[:n]
+        b = sb[:n]
+        if any_rand:
+            prob = store.prob
+            x = draws[pos_a[:n]] >= prob[a]
+            y = draws[pos_b[:n]] >= prob[b]
+            pos_a[:n] += store.step[a]
+            pos_b[:n] += store.step[b]
+        else:
+            x = store.defect[a]
+            y = store.defect[b]
+        n_live = int(np.searchsorted(live_rows, n)) if lives else 0
+        for lv in lives[:n_live]:
+            r = lv.k
+            for side, out in ((0, x), (1, y)):
+                player = lv.players[side]
+                if player is not None:
+                    h = _history(lv.acts[side, :t], lv.acts[1 - side, :t])
+                    out[r] = _checked(player, player.act(h, lv.gens[side]), t)
+        if flips is not None:
+            x ^= flips[2 * t, :n]
+            y ^= flips[2 * t + 1, :n]
+        hist[0, t, :n] = x
+        hist[1, t, :n] = y
+        for lv in lives[:n_live]:
+            lv.acts[0, t] = x[lv.k]
+            lv.acts[1, t] = y[lv.k]
+        n1 = int(running[t + 1])
+        if n1 == 0:
+            break
+        xu = x[:n1].view(np.uint8).astype(np.int64)
+        yu = y[:n1].view(np.uint8).astype(np.int64)
+        cells_a = (a[:n1] << 2) + ((xu << 1) | yu)
+        cells_b = (b[:n1] << 2) + ((yu << 1) | xu)
+        child = store.child
+        na = child[cells_a]
+        nb = child[cells_b]
+        for side, cells, nxt in ((0, cells_a, na), (1, cells_b, nb)):
+            miss = np.flatnonzero(nxt < 0)
+            if not len(miss):
+                continue
+            uniq, first = np.unique(cells[miss], return_index=True)
+            store.expand(
+                uniq.tolist(), miss[first].tolist(), hist_i8[side], hist_i8[1 - side], t + 1
+            )
+            nxt[miss] = store.child[cells[miss]]
+        sa[:n1] = na
+        sb[:n1] = nb
+    return hist
