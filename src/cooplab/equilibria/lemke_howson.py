@@ -50,7 +50,6 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
-from scipy.linalg.blas import dger as _ger
 
 from cooplab.equilibria._bimatrix import FloatArray, bimatrix, exact_bimatrix
 from cooplab.equilibria.result import (
@@ -92,6 +91,7 @@ class _Tableau:
             self.det = 1
         else:
             self.t = np.ascontiguousarray(np.hstack([np.eye(rows), M, np.ones((rows, 1))]))
+            self.buffer = np.empty_like(self.t)
         self.labels = slack_labels + z_labels
         self.column_of = {label: c for c, label in enumerate(self.labels)}
         self.basis = list(range(rows))
@@ -115,10 +115,11 @@ class _Tableau:
             t[row] /= t[row, col]
             column = t[:, col].copy()
             column[row] = 0.0
-            # t -= outer(column, t[row]), in place by BLAS (t.T is Fortran-ordered).
-            updated = _ger(-1.0, t[row], column, a=t.T, overwrite_a=1)
-            if updated.ctypes.data != t.ctypes.data:  # pragma: no cover - BLAS made a copy
-                self.t = np.ascontiguousarray(updated.T)
+            # t -= outer(column, t[row]), in place through a preallocated buffer
+            # (BLAS ger is no faster single-threaded and waits on its threads
+            # when the machine is busy).
+            np.multiply.outer(column, t[row], out=self.buffer)
+            t -= self.buffer
         leaving = self.basis[row]
         self.basis[row] = col
         return self.labels[leaving]
