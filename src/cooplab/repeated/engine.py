@@ -355,6 +355,39 @@ def _stream_states(
     return _pcg64_states(words)
 
 
+def _player_draws(
+    filler: _StreamFiller,
+    seeds: npt.NDArray[np.uint64],
+    lengths: npt.NDArray[np.int64],
+    rand_a: npt.NDArray[np.bool_],
+    rand_b: npt.NDArray[np.bool_],
+    width: int,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The players' random numbers of a block of matches, one row per stream.
+
+    Row ``c`` of the returned ``draws`` (reshaped to width ``width``) holds
+    stream ``c``'s numbers: first player 1's streams (spawn child 0) of the
+    matches where ``rand_a``, then player 2's (child 1) where ``rand_b``; one
+    spare zero cell at the very end. ``pos_a[k]`` and ``pos_b[k]`` are where
+    match ``k``'s streams start (the spare cell for a player that draws none).
+    """
+    ia = np.flatnonzero(rand_a)
+    ib = np.flatnonzero(rand_b)
+    owner = np.concatenate([ia, ib])
+    n_streams = len(owner)
+    draws = filler.buffer(n_streams * width + 1)
+    draws[-1] = 0.0
+    if n_streams:
+        which = np.concatenate([np.zeros(len(ia), np.int64), np.ones(len(ib), np.int64)])
+        rows = draws[:-1].reshape(n_streams, width)
+        filler.fill(_stream_states(seeds[owner], which), lengths[owner], rows)
+    pos_a = np.full(len(lengths), n_streams * width, dtype=np.int64)
+    pos_b = pos_a.copy()
+    pos_a[ia] = np.arange(len(ia)) * width
+    pos_b[ib] = (len(ia) + np.arange(len(ib))) * width
+    return draws, pos_a, pos_b
+
+
 def _check_keys(keys: npt.ArrayLike) -> npt.NDArray[np.int64]:
     arr = np.asarray(keys)
     if arr.ndim == 1:
@@ -802,21 +835,8 @@ class _Block:
 
         # Player streams: row c of ``draws`` holds stream c's numbers (player 1
         # is spawn child 0, player 2 child 1); one spare cell at the very end.
-        ia = np.flatnonzero(self.rand_a)
-        ib = np.flatnonzero(self.rand_b)
-        owner = np.concatenate([ia, ib])
-        n_streams = len(owner)
         width = max(lmax, 1)
-        draws = filler.buffer(n_streams * width + 1)
-        draws[-1] = 0.0
-        if n_streams:
-            which = np.concatenate([np.zeros(len(ia), np.int64), np.ones(len(ib), np.int64)])
-            rows = draws[:-1].reshape(n_streams, width)
-            filler.fill(_stream_states(seeds[owner], which), lengths[owner], rows)
-        pos_a = np.full(n_matches, n_streams * width, dtype=np.int64)
-        pos_b = pos_a.copy()
-        pos_a[ia] = np.arange(len(ia)) * width
-        pos_b[ib] = (len(ia) + np.arange(len(ib))) * width
+        draws, pos_a, pos_b = _player_draws(filler, seeds, lengths, self.rand_a, self.rand_b, width)
         step = self.stoch_state.astype(np.int64)  # a stochastic state uses one number
         flips: npt.NDArray[np.bool_] | None = None
         if noise > 0.0:
@@ -826,7 +846,7 @@ class _Block:
             del rows
 
         prob, nxt = self.prob, self.nxt
-        any_rand = n_streams > 0
+        any_rand = bool(self.rand_a.any() or self.rand_b.any())
         defect_det = prob < 0.5  # exact for deterministic states (prob 0 or 1)
         hist = np.zeros((2, lmax, n_matches), dtype=np.bool_)
         sa = self.start_a.copy()
@@ -1202,21 +1222,8 @@ def _step_general(
     lmax = int(lengths[0]) if n_matches else 0
     running = n_matches - np.searchsorted(lengths[::-1], np.arange(lmax + 1), side="right")
 
-    ia = np.flatnonzero(rand[0])
-    ib = np.flatnonzero(rand[1])
-    owner = np.concatenate([ia, ib])
-    n_streams = len(owner)
     width = max(lmax, 1)
-    draws = filler.buffer(n_streams * width + 1)
-    draws[-1] = 0.0
-    if n_streams:
-        which = np.concatenate([np.zeros(len(ia), np.int64), np.ones(len(ib), np.int64)])
-        rows = draws[:-1].reshape(n_streams, width)
-        filler.fill(_stream_states(seeds[owner], which), lengths[owner], rows)
-    pos_a = np.full(n_matches, n_streams * width, dtype=np.int64)
-    pos_b = pos_a.copy()
-    pos_a[ia] = np.arange(len(ia)) * width
-    pos_b[ib] = (len(ia) + np.arange(len(ib))) * width
+    draws, pos_a, pos_b = _player_draws(filler, seeds, lengths, rand[0], rand[1], width)
     flips: npt.NDArray[np.bool_] | None = None
     if noise > 0.0:
         rows = np.empty((n_matches, 2 * width), dtype=np.float64)
@@ -1225,7 +1232,7 @@ def _step_general(
         del rows
 
     live_rows = np.array([lv.k for lv in lives], dtype=np.int64)
-    any_rand = n_streams > 0
+    any_rand = bool(rand[0].any() or rand[1].any())
     hist = np.zeros((2, lmax, n_matches), dtype=np.bool_)
     hist_i8 = hist.view(np.int8)
     sa = start[0].copy()
