@@ -122,9 +122,9 @@ def vertex_enumeration(
     tie = game.tie_tolerance(_SCREEN if exact else tol)
     ptol = _SCREEN if exact else tol
     # P: x in R^m, constraints B'^T x <= 1 (labels m + j), zero coordinates labels i.
-    xs, x_zero, x_tight, x_basis = _vertices(Bp.T, tie[1], ptol, A, tie[0])
+    xs, x_zero, x_tight, x_basis = _vertices(Bp.T, tie[1], ptol, A, tie[0], exact)
     # Q: y in R^n, constraints A' y <= 1 (labels i), zero coordinates labels m + j.
-    ys, y_zero, y_tight, y_basis = _vertices(Ap, tie[0], ptol, B.T, tie[1])
+    ys, y_zero, y_tight, y_basis = _vertices(Ap, tie[0], ptol, B.T, tie[1], exact)
     if exact:
         Ae, Be = exact_bimatrix(game)
         shift_a, shift_b = -Ae.min() + 1, -Be.min() + 1
@@ -174,13 +174,19 @@ def vertex_enumeration(
 
 
 def _vertices(
-    M: FloatArray, tie: float, ptol: float, cross: FloatArray, cross_tie: float
+    M: FloatArray,
+    tie: float,
+    ptol: float,
+    cross: FloatArray,
+    cross_tie: float,
+    want_bases: bool,
 ) -> tuple[FloatArray, np.ndarray, np.ndarray, list[tuple[tuple[int, ...], tuple[int, ...]]]]:
     """The vertices of ``{z >= 0 : M z <= 1}`` (M positive, shape r x d) that can be in an equilibrium.
 
     Returns the vertices (V, d), their zero-coordinate labels (V, d), their
-    tight-constraint labels (V, r), and for each a defining basis (the
-    nonzero coordinates K and tight rows T of a nonsingular square system).
+    tight-constraint labels (V, r), and, with ``want_bases``, for each a
+    defining basis (the nonzero coordinates K and tight rows T of a
+    nonsingular square system).
 
     Every vertex has a basis whose K is its support. A vertex is skipped
     when its basis cannot be part of an equilibrium: a tight row dominated
@@ -215,16 +221,19 @@ def _vertices(
             value = 1.0 / full.sum(axis=1)  # the payoff (shifted) of the normalised strategy
             slack = (M @ full.T).T  # (p, r)
             feasible = np.all((slack - 1.0) * value[:, None] <= tie, axis=1)
-            for p in np.flatnonzero(feasible):
-                found.append(full[p : p + 1])
-                bases.append((tuple(K[idx[p]].tolist()), tuple(T[idx[p]].tolist())))
+            found.append(full[feasible])
+            if want_bases:  # only exact mode recomputes vertices from their bases
+                bases.extend(
+                    (tuple(K[idx[p]].tolist()), tuple(T[idx[p]].tolist()))
+                    for p in np.flatnonzero(feasible)
+                )
     points = np.concatenate(found, axis=0)
     # The same vertex comes from several bases when it is degenerate: dedupe.
     keys = np.round(points / np.maximum(np.abs(points).max(axis=1, keepdims=True), 1e-300), 8)
     _, first = np.unique(keys, axis=0, return_index=True)
     first = np.sort(first)
     points = points[first]
-    bases = [bases[k] for k in first]
+    bases = [bases[k] for k in first] if want_bases else []
     total = points.sum(axis=1, keepdims=True)
     zero = points <= ptol * np.where(total > 0, total, 1.0)
     value = np.where(total[:, 0] > 0, 1.0 / np.where(total[:, 0] > 0, total[:, 0], 1.0), 0.0)
