@@ -62,6 +62,7 @@ from cooplab.equilibria.result import (
     EquilibriumResult,
     TooExpensiveError,
     dedupe,
+    describe_duration,
     equilibrium,
     require_players,
 )
@@ -370,7 +371,7 @@ def n_player_support_enumeration(
         raise TooExpensiveError(
             f"{method}: the game {game.n_actions} has {total:,} support profiles "
             f"(more than max_supports={max_supports:,}); solving them would take roughly "
-            f"{_duration(seconds)} (a rough estimate). Use logit_qre_path for one equilibrium, "
+            f"{describe_duration(seconds)} (a rough estimate). Use logit_qre_path for one equilibrium, "
             "or pass force=True (or a larger max_supports) to run anyway"
         )
     start = time.perf_counter()
@@ -431,16 +432,6 @@ def n_player_support_enumeration(
             "seconds": time.perf_counter() - start,
         },
     )
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 120:
-        return f"{seconds:.0f} s"
-    if seconds < 7200:
-        return f"{seconds / 60:.0f} min"
-    if seconds < 2 * 86400:
-        return f"{seconds / 3600:.0f} h"
-    return f"{seconds / 86400:.0f} days"
 
 
 def _accept(

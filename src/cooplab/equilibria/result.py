@@ -30,6 +30,7 @@ __all__ = [
     "TooExpensiveError",
     "as_fraction",
     "dedupe",
+    "describe_duration",
     "equilibrium",
     "require_players",
     "to_fractions",
@@ -281,3 +282,16 @@ def warn_degenerate(method: str, detail: str) -> None:
         DegenerateGameWarning,
         stacklevel=3,
     )
+
+
+def describe_duration(seconds: float) -> str:
+    """A rough duration in words (``"3 minutes"``, ``"2 days"``), for refusal messages."""
+    if seconds < 120:
+        return f"{seconds:.0f} seconds"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} minutes"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.0f} hours"
+    if seconds < 2 * 365 * 86400:
+        return f"{seconds / 86400:.0f} days"
+    return f"{seconds / (365 * 86400):.2g} years"

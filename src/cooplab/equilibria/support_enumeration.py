@@ -49,6 +49,7 @@ from cooplab.equilibria.result import (
     EquilibriumResult,
     TooExpensiveError,
     dedupe,
+    describe_duration,
     equilibrium,
     warn_degenerate,
 )
@@ -121,7 +122,7 @@ def support_enumeration(
     if pairs > MAX_SUPPORT_PAIRS and not force:
         raise TooExpensiveError(
             f"support enumeration of this {m}x{n} game would try {pairs:.3g} support pairs "
-            f"(about {_duration(pairs / _RATE)} here); use lemke_howson(game) for one "
+            f"(about {describe_duration(pairs / _RATE)} here); use lemke_howson(game) for one "
             "equilibrium, or pass force=True to run it anyway"
         )
     started = time.perf_counter()
@@ -344,15 +345,3 @@ def _degeneracy(
                 f"{len(br_row) if len(br_row) > sy else len(br_col)} pure best responses"
             )
     return False, ""
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 120:
-        return f"{seconds:.0f} seconds"
-    if seconds < 7200:
-        return f"{seconds / 60:.0f} minutes"
-    if seconds < 2 * 86400:
-        return f"{seconds / 3600:.0f} hours"
-    if seconds < 2 * 365 * 86400:
-        return f"{seconds / 86400:.0f} days"
-    return f"{seconds / (365 * 86400):.2g} years"

@@ -43,12 +43,12 @@ from cooplab.equilibria.result import (
     Equilibrium,
     EquilibriumResult,
     TooExpensiveError,
+    describe_duration,
     equilibrium,
 )
 from cooplab.equilibria.support_enumeration import (
     _RATE,
     MAX_SUPPORT_PAIRS,
-    _duration,
     _supports_undominated,
     count_support_pairs,
 )
@@ -113,7 +113,7 @@ def vertex_enumeration(
     if pairs > MAX_SUPPORT_PAIRS and not force:
         raise TooExpensiveError(
             f"vertex enumeration of this {m}x{n} game would solve {2 * pairs:.3g} systems "
-            f"(about {_duration(2 * pairs / _RATE)} here); use lemke_howson(game) for one "
+            f"(about {describe_duration(2 * pairs / _RATE)} here); use lemke_howson(game) for one "
             "equilibrium, or pass force=True to run it anyway"
         )
     started = time.perf_counter()
