@@ -90,7 +90,21 @@ def _payoff_vector(game: NormalFormGame, x: Any) -> FloatArray:
         return np.array(
             [float(np.sum(x.distribution * game.payoffs[i])) for i in range(game.n_players)]
         )
+    if _is_pure(x, game.n_players):
+        # A pure profile's payoffs are one entry of the array: no contraction
+        # (which costs the whole array per profile in large n-player games).
+        return game.outcome_payoffs(list(x))
     return game.expected_payoffs(x)
+
+
+def _is_pure(x: Any, n_players: int) -> bool:
+    """A sequence of one action (index or name) per player."""
+    if isinstance(x, str | bytes) or not isinstance(x, tuple | list) or len(x) != n_players:
+        return False
+    return all(
+        isinstance(a, str) or (isinstance(a, int | np.integer) and not isinstance(a, bool))
+        for a in x
+    )
 
 
 def social_welfare(game: NormalFormGame, x: Any) -> float:
