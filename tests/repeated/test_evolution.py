@@ -42,8 +42,25 @@ def test_neutral_fixation_is_exactly_one_over_n(n, a):
     st.integers(2, 60), square(2), st.floats(0.0, 1.0), st.sampled_from(["linear", "exponential"])
 )
 def test_fixation_is_a_probability(n, a, w, fitness):
+    # Linear fitness 1 - w + w * payoff is zero when w = 1 meets a zero payoff that
+    # some population state actually uses: the process is undefined there and the
+    # library must refuse, naming the problem, rather than return a number.
+    i = np.arange(1, n)
+    pa = (a[0, 0] * (i - 1) + a[0, 1] * (n - i)) / (n - 1)
+    pb = (a[1, 0] * i + a[1, 1] * (n - i - 1)) / (n - 1)
+    lowest = min(pa.min(), pb.min())
+    if fitness == "linear" and 1.0 - w + w * lowest <= 0.0:
+        with pytest.raises(ValueError, match="fitness 1 - w \\+ w \\* payoff must be positive"):
+            fixation_probability(a, n, w=w, fitness=fitness)
+        return
     rho = fixation_probability(a, n, w=w, fitness=fitness)
     assert 0.0 <= rho <= 1.0
+
+
+def test_zero_linear_fitness_is_refused():
+    # w = 1 with an all-zero payoff matrix: every fitness is 0 (the case CI's hypothesis found)
+    with pytest.raises(ValueError, match="must be positive"):
+        fixation_probability(np.zeros((2, 2)), 2, w=1.0, fitness="linear")
 
 
 @given(st.integers(2, 40), square(2), st.floats(0.0, 1.0))
