@@ -51,3 +51,29 @@ def test_fingerprint_is_the_same_in_every_process():
     }
     assert len(seen) == 1
     assert seen == {code_fingerprint(get("prisoners-dilemma"))}
+
+
+
+def test_an_experiment_whose_module_is_missing_is_skipped_with_the_install_command():
+    import dataclasses
+
+    from cooplab.experiments.base import SKIPPED
+    from cooplab.experiments.runner import run_experiment
+    from cooplab.report.html import render_report
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("a skipped experiment must not run")
+
+    pd = get("prisoners-dilemma")
+    exp = dataclasses.replace(
+        pd, requires=("torch", "cooplab_no_such_module"), run=must_not_run
+    )
+    assert exp.missing_requirements()[-1] == "cooplab_no_such_module"
+    record = run_experiment(exp, seed=0)
+    assert record.status == SKIPPED
+    assert "cooplab_no_such_module" in record.error
+    assert "pip install 'cooplab[" in record.error
+    page = render_report([record], planned=[exp], meta={})
+    assert "Skipped:" in page and "cooplab_no_such_module" in page
+    # an experiment whose modules are all importable runs as before
+    assert dataclasses.replace(pd, requires=("numpy",)).skip_reason() is None

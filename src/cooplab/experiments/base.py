@@ -21,6 +21,7 @@ and an :class:`Experiment` record tying them together, listed in
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
@@ -31,11 +32,24 @@ from cooplab.runtime.executor import Executor
 from cooplab.runtime.progress import ProgressFn
 from cooplab.runtime.serialize import from_jsonable, to_jsonable
 
-__all__ = ["FAILED", "HELD", "NOT_HELD", "Check", "Experiment", "Table", "verdict_of"]
+__all__ = [
+    "FAILED",
+    "HELD",
+    "NOT_HELD",
+    "SKIPPED",
+    "Check",
+    "Experiment",
+    "Table",
+    "verdict_of",
+]
 
 HELD = "held"
 NOT_HELD = "did not hold"
 FAILED = "failed"
+SKIPPED = "skipped"
+
+# What to install for an optional module an experiment needs.
+_EXTRA_OF = {"torch": "learn", "ray": "ray"}
 
 C = TypeVar("C")
 R = TypeVar("R")
@@ -89,6 +103,10 @@ class Experiment:
         The ``Config`` and ``Result`` dataclasses.
     run, figures, tables
         The module's functions.
+    requires
+        Optional modules the experiment needs (``("torch",)``). Without them
+        the report shows the section as skipped, with the install command,
+        instead of failing.
     """
 
     name: str
@@ -101,6 +119,22 @@ class Experiment:
     figures: Callable[[Any], list[tuple[str, Any]]]
     tables: Callable[[Any], list[Table]] = field(default=lambda result: [])
     description: str = ""
+    requires: tuple[str, ...] = ()
+
+    def missing_requirements(self) -> tuple[str, ...]:
+        """The modules of :attr:`requires` that cannot be imported here."""
+        return tuple(m for m in self.requires if importlib.util.find_spec(m) is None)
+
+    def skip_reason(self) -> str | None:
+        """Why this experiment cannot run here (a missing module and its install), or ``None``."""
+        missing = self.missing_requirements()
+        if not missing:
+            return None
+        extras = sorted({_EXTRA_OF.get(m, m) for m in missing})
+        return (
+            f"needs {', '.join(missing)}, which is not installed here; "
+            f"install it with: pip install 'cooplab[{','.join(extras)}]'"
+        )
 
     def config(self, preset: str = "quick") -> Any:
         """The ``quick`` or ``full`` preset configuration."""

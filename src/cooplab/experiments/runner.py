@@ -23,7 +23,14 @@ from pathlib import Path
 from typing import Any
 
 import cooplab
-from cooplab.experiments.base import FAILED, Experiment, Table, config_dict, verdict_of
+from cooplab.experiments.base import (
+    FAILED,
+    SKIPPED,
+    Experiment,
+    Table,
+    config_dict,
+    verdict_of,
+)
 from cooplab.report.plots import figure_to_png
 from cooplab.runtime.executor import Executor
 from cooplab.runtime.progress import ProgressFn
@@ -213,7 +220,9 @@ def run_experiment(
 
     Everything that can fail (building the configuration, the run, the
     figures, the metrics and tables) is guarded: a failure gives a record with
-    status ``failed`` and the error, never an exception, except Ctrl-C.
+    status ``failed`` and the error, never an exception, except Ctrl-C. An
+    experiment whose optional modules are missing (``Experiment.requires``)
+    gives a record with status ``skipped`` and the install command.
     """
     label = preset if preset is not None else ("quick" if config is None else "custom")
     start = time.perf_counter()
@@ -227,6 +236,23 @@ def run_experiment(
         if config is None:
             config = experiment.config(label)
         cfg = config_dict(config)
+        reason = experiment.skip_reason()
+        if reason is not None:
+            log.warning("%s skipped: %s", experiment.name, reason)
+            return RunRecord(
+                experiment=experiment,
+                preset=label,
+                config=config,
+                seed=seed,
+                status=SKIPPED,
+                result=None,
+                error=reason,
+                traceback=None,
+                seconds=time.perf_counter() - start,
+                reused=False,
+                figures=(),
+                run_dir=None,
+            )
         if store is not None:
             run = store.run_dir(experiment.name, cfg, seed, code=code_fingerprint(experiment))
         stored = run.read_result() if run is not None and not fresh else None

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cooplab import __version__
-from cooplab.experiments.base import FAILED, HELD, config_dict
+from cooplab.experiments.base import FAILED, HELD, SKIPPED, config_dict
 from cooplab.experiments.runner import RunRecord
 
 __all__ = ["render_report"]
@@ -47,7 +47,9 @@ def _e(text: Any) -> str:
 
 
 def _verdict_class(status: str) -> str:
-    return {HELD: "held", FAILED: "failed", "not run": "not-run"}.get(status, "not-held")
+    return {HELD: "held", FAILED: "failed", "not run": "not-run", SKIPPED: "not-run"}.get(
+        status, "not-held"
+    )
 
 
 def _fmt(value: Any) -> str:
@@ -90,6 +92,8 @@ def _section(record: RunRecord | None, experiment: Any, status: str) -> str:
             parts.append(
                 f"<details><summary>What is run</summary><pre>{_e(summary)}</pre></details>"
             )
+    if record.status == SKIPPED:
+        parts.append(f"<p><b>Skipped:</b> {_e(record.error)}</p>")
     if record.status == FAILED:
         parts.append(f"<p><b>The experiment failed:</b> {_e(record.error)}</p>")
         parts.append(
