@@ -1,0 +1,339 @@
+"""Replicator dynamics, continuous (by an ODE solver) and discrete, one population or one per player.
+
+Continuous time (Taylor & Jonker 1978): the share of each action grows at the
+rate by which its payoff exceeds the population's average,
+
+.. math:: \\dot x_k = x_k \\, (u(k, x) - u(x, x)).
+
+With one population (a symmetric game) every player is drawn from the same
+population ``x``; with one population per player (Schuster & Sigmund 1981's
+"bimatrix" or multi-population form) player ``i``'s share ``x_i`` grows with
+``u_i(k, x_{-i}) - u_i(x)``. Rest points include every Nash equilibrium;
+strict equilibria are asymptotically stable; in zero-sum games with an interior
+equilibrium the two-population dynamics conserve ``sum_k x*_k log x_k`` summed
+over players and orbit (Hofbauer & Sigmund 1998, ch. 7 and 11).
+
+Discrete time with step ``dt`` (the "discrete replicator" of Hofbauer &
+Sigmund 1998, §16.1, with background fitness ``1/dt``):
+``x'_k = x_k (1 + dt u(k, x)) / (1 + dt u(x, x))``, defined while every
+``1 + dt u > 0``.
+
+:func:`replicator_trajectories` integrates many starting points at once as
+one ODE system (the cost of a solver step is paid once for the whole batch).
+
+References
+----------
+Taylor, P. D. & Jonker, L. B. (1978). Evolutionary stable strategies and game
+dynamics. Mathematical Biosciences 40(1-2), 145-156.
+Schuster, P. & Sigmund, K. (1981). Coyness, philandering and stable strategies.
+Animal Behaviour 29(1), 186-192.
+Hofbauer, J. & Sigmund, K. (1998). Evolutionary Games and Population Dynamics.
+Cambridge University Press.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import scipy.integrate
+
+from cooplab.games.normal_form import NormalFormGame, deviation_payoffs
+from cooplab.learning.base import (
+    FloatArray,
+    Learner,
+    LearnerDivergedError,
+    check_number,
+    initial_policies,
+)
+from cooplab.runtime.rng import RngLike
+
+__all__ = ["ReplicatorDynamics", "replicator_trajectories"]
+
+_NAME = "replicator"
+
+
+def _as_starts(x: npt.ArrayLike, a: int, label: str) -> tuple[FloatArray, bool]:
+    arr = np.array(x, dtype=np.float64)
+    single = arr.ndim == 1
+    arr = np.atleast_2d(arr)
+    if arr.ndim != 2 or arr.shape[1] != a:
+        raise ValueError(f"{_NAME}: {label} must have shape ({a},) or (K, {a}); got {np.shape(x)}")
+    if not np.all(np.isfinite(arr)) or np.any(arr < -1e-12):
+        raise ValueError(f"{_NAME}: {label} must hold probability vectors (finite, non-negative)")
+    sums = arr.sum(axis=1)
+    if np.any(np.abs(sums - 1.0) > 1e-6):
+        raise ValueError(f"{_NAME}: every row of {label} must sum to 1; got sums {sums.tolist()}")
+    return np.maximum(arr, 0.0) / sums[:, None], single
+
+
+def _times(times: npt.ArrayLike) -> FloatArray:
+    t = np.asarray(times, dtype=np.float64)
+    if t.ndim != 1 or t.shape[0] < 2 or not np.all(np.isfinite(t)) or np.any(np.diff(t) <= 0):
+        raise ValueError(
+            f"{_NAME}: times must be an increasing sequence of at least 2 finite numbers"
+        )
+    return t
+
+
+def _solve(
+    rhs: Any, y0: FloatArray, t: FloatArray, rtol: float, atol: float, method: str
+) -> FloatArray:
+    sol = scipy.integrate.solve_ivp(
+        rhs, (t[0], t[-1]), y0, t_eval=t, rtol=rtol, atol=atol, method=method
+    )
+    if not sol.success or not np.all(np.isfinite(sol.y)):
+        raise LearnerDivergedError(
+            f"{_NAME}: the ODE solver failed between t={t[0]:g} and t={t[-1]:g}: {sol.message}"
+        )
+    return np.asarray(sol.y.T)  # (T, dim)
+
+
+def _project(x: FloatArray) -> FloatArray:
+    """Clip solver round-off below zero and renormalise each row (the dynamics keep the simplex)."""
+    x = np.maximum(x, 0.0)
+    return x / x.sum(axis=-1, keepdims=True)
+
+
+def replicator_trajectories(
+    A: npt.ArrayLike,
+    starts: Any,
+    times: npt.ArrayLike,
+    *,
+    B: npt.ArrayLike | None = None,
+    rtol: float = 1e-8,
+    atol: float = 1e-10,
+    method: str = "RK45",
+) -> Any:
+    """Continuous replicator dynamics from many starting points, integrated together.
+
+    Parameters
+    ----------
+    A : array, shape (a, a) or (a, b)
+        One population (``B`` omitted): the payoff of row action against
+        column action, ``fitness = A @ x`` (as Nashpy's
+        ``Game(A).replicator_dynamics``). Two populations: the row player's
+        payoffs.
+    starts : array, shape (a,) or (K, a); or a pair of them (two populations)
+        Starting shares; a pair ``(x0, y0)`` of shapes ``(K, a)`` and
+        ``(K, b)`` with two populations.
+    times : array, shape (T,)
+        Increasing times at which the state is returned (the first is the start).
+    B : array, shape (a, b), optional
+        The column player's payoffs: two populations, ``x' = x (A y - x A y)``,
+        ``y' = y (B^T x - x B y)`` (Schuster & Sigmund 1981).
+    rtol, atol, method
+        Passed to :func:`scipy.integrate.solve_ivp`.
+
+    Returns
+    -------
+    array, shape (T, a) or (T, K, a); or a pair of arrays (two populations)
+        Rows are clipped at zero and renormalised (solver round-off only).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> hawk_dove = np.array([[-1.0, 2.0], [0.0, 1.0]])   # V=2, C=4: hawks settle at V/C
+    >>> x = replicator_trajectories(hawk_dove, [0.9, 0.1], np.linspace(0, 40, 5))
+    >>> round(float(x[-1, 0]), 4)
+    0.5
+    """
+    a = np.asarray(A, dtype=np.float64)
+    if a.ndim != 2 or not np.all(np.isfinite(a)):
+        raise ValueError(f"{_NAME}: A must be a finite payoff matrix; got shape {a.shape}")
+    t = _times(times)
+    rtol = check_number(_NAME, "rtol", rtol, low=0, low_open=True)
+    atol = check_number(_NAME, "atol", atol, low=0, low_open=True)
+    if B is None:
+        if a.shape[0] != a.shape[1]:
+            raise ValueError(f"{_NAME}: one population needs a square A; got {a.shape}")
+        x0, single = _as_starts(starts, a.shape[0], "starts")
+        k, n = x0.shape
+
+        def one(_t: float, flat: FloatArray) -> FloatArray:
+            x = flat.reshape(k, n)
+            f = x @ a.T
+            return (x * (f - np.einsum("ka,ka->k", x, f)[:, None])).ravel()
+
+        out = _project(_solve(one, x0.ravel(), t, rtol, atol, method).reshape(len(t), k, n))
+        return out[:, 0] if single else out
+    b = np.asarray(B, dtype=np.float64)
+    if b.shape != a.shape or not np.all(np.isfinite(b)):
+        raise ValueError(f"{_NAME}: B must be a finite matrix of A's shape {a.shape}")
+    if not isinstance(starts, tuple | list) or len(starts) != 2:
+        raise ValueError(f"{_NAME}: two populations need starts=(x0, y0)")
+    x0, single = _as_starts(starts[0], a.shape[0], "x0")
+    y0, _ = _as_starts(starts[1], a.shape[1], "y0")
+    if x0.shape[0] != y0.shape[0]:
+        raise ValueError(f"{_NAME}: x0 and y0 need the same number of starts")
+    k, m, n = x0.shape[0], a.shape[0], a.shape[1]
+
+    def two(_t: float, flat: FloatArray) -> FloatArray:
+        x = flat[: k * m].reshape(k, m)
+        y = flat[k * m :].reshape(k, n)
+        fx = y @ a.T
+        fy = x @ b
+        dx = x * (fx - np.einsum("ka,ka->k", x, fx)[:, None])
+        dy = y * (fy - np.einsum("kb,kb->k", y, fy)[:, None])
+        return np.concatenate([dx.ravel(), dy.ravel()])
+
+    sol = _solve(two, np.concatenate([x0.ravel(), y0.ravel()]), t, rtol, atol, method)
+    xs = _project(sol[:, : k * m].reshape(len(t), k, m))
+    ys = _project(sol[:, k * m :].reshape(len(t), k, n))
+    return (xs[:, 0], ys[:, 0]) if single else (xs, ys)
+
+
+class ReplicatorDynamics(Learner):
+    """Replicator dynamics as a learner: one step advances time by ``dt``.
+
+    Parameters
+    ----------
+    game : NormalFormGame
+        Any number of players. With ``single_population=True`` it must be
+        symmetric (every player is drawn from one population).
+    dt : float, > 0
+        Time per step. Discrete dynamics need ``1 + dt u > 0`` for every
+        payoff ``u`` (checked).
+    discrete : bool
+        Discrete replicator (Hofbauer & Sigmund 1998, §16.1) instead of the ODE.
+    single_population : bool
+        One population shared by all players (a symmetric game).
+    initial : "uniform", "random" or a profile
+        Starting shares (a Dirichlet(1) draw for ``"random"``).
+    rng : Generator, int or None
+        Used only for ``initial="random"``.
+    rtol, atol : float
+        ODE solver tolerances.
+
+    Notes
+    -----
+    :meth:`run` integrates all its steps in one solver call (states reported
+    at every multiple of ``dt``), so ``run(1000)`` costs one ODE solve, not
+    a thousand.
+
+    Examples
+    --------
+    >>> from cooplab.games import make
+    >>> rd = ReplicatorDynamics(make("prisoners-dilemma"), dt=0.5, initial=[[0.9, 0.1], [0.9, 0.1]])
+    >>> [round(float(p[1]), 3) for p in rd.run(40).policies]   # defection takes over
+    [1.0, 1.0]
+    """
+
+    name = _NAME
+
+    def __init__(
+        self,
+        game: NormalFormGame,
+        *,
+        dt: float = 0.05,
+        discrete: bool = False,
+        single_population: bool = False,
+        initial: Any = "uniform",
+        rng: RngLike = None,
+        rtol: float = 1e-8,
+        atol: float = 1e-10,
+    ) -> None:
+        super().__init__(game, rng=rng)
+        self.dt = check_number(self.name, "dt", dt, low=0, low_open=True)
+        self.rtol = check_number(self.name, "rtol", rtol, low=0, low_open=True)
+        self.atol = check_number(self.name, "atol", atol, low=0, low_open=True)
+        for flag, value in (("discrete", discrete), ("single_population", single_population)):
+            if not isinstance(value, bool):
+                raise TypeError(f"{self.name}: {flag} must be True or False; got {value!r}")
+        self.discrete = discrete
+        self.single = single_population
+        if self.single and not game.is_symmetric():
+            raise ValueError(
+                f"{self.name}: one population needs a symmetric game (every player with the same "
+                f"actions and payoffs under relabelling); {game.name or 'this game'} is not. "
+                f"Use single_population=False (one population per player)."
+            )
+        if self.discrete:
+            low = float(self._payoffs.min())
+            if 1.0 + self.dt * low <= 0:
+                raise ValueError(
+                    f"{self.name}: discrete dynamics need 1 + dt * u > 0 for every payoff u; the "
+                    f"lowest payoff is {low:g}, so dt must be below {-1.0 / low:g}; got {self.dt:g}"
+                )
+        pols = initial_policies(self.name, game, initial, self._rng)
+        if self.single:
+            pols = [pols[0].copy() for _ in range(game.n_players)]
+        self._policies = pols
+        self._two = game.n_players == 2
+        self._start()
+
+    def config(self) -> dict[str, Any]:
+        return {"dt": self.dt, "discrete": self.discrete, "single_population": self.single}
+
+    # -- fitness ------------------------------------------------------------
+    def _fitness(self, profile: list[FloatArray]) -> list[FloatArray]:
+        if self.single:
+            return [deviation_payoffs(self._payoffs, [profile[0]] * self._game.n_players)[0]]
+        return deviation_payoffs(self._payoffs, profile)
+
+    def _discrete_update(self, profile: list[FloatArray]) -> list[FloatArray]:
+        out = []
+        for x, f in zip(profile, self._fitness(profile), strict=False):
+            w = x * (1.0 + self.dt * f)
+            out.append(w / w.sum())
+        return out
+
+    def _step(self) -> None:
+        if self.discrete:
+            new = self._discrete_update(self._policies)
+        else:
+            rows = self._integrate(1)
+            new = [r[-1] for r in rows]
+        self._policies = self._expand(new)
+
+    def _expand(self, pols: list[FloatArray]) -> list[FloatArray]:
+        return [pols[0].copy() for _ in range(self._game.n_players)] if self.single else pols
+
+    def _integrate(self, steps: int) -> list[FloatArray]:
+        """States at ``dt, 2 dt, ..., steps dt`` from the current one: rows per population."""
+        t = self.dt * np.arange(steps + 1)
+        if self.single:
+            sizes = [self._game.n_actions[0]]
+            y0 = self._policies[0]
+        else:
+            sizes = list(self._game.n_actions)
+            y0 = np.concatenate(self._policies)
+        cuts = np.cumsum(sizes)[:-1]
+        payoffs = self._payoffs
+
+        if self._two and not self.single:
+            a, b = payoffs[0], payoffs[1]
+            m = sizes[0]
+
+            def rhs(_t: float, flat: FloatArray) -> FloatArray:
+                x, y = flat[:m], flat[m:]
+                fx, fy = a @ y, x @ b
+                return np.concatenate([x * (fx - x @ fx), y * (fy - y @ fy)])
+
+        else:
+
+            def rhs(_t: float, flat: FloatArray) -> FloatArray:
+                parts = np.split(flat, cuts)
+                fit = self._fitness(parts)
+                return np.concatenate([x * (f - x @ f) for x, f in zip(parts, fit, strict=False)])
+
+        try:
+            sol = _solve(rhs, y0, t, self.rtol, self.atol, "RK45")
+        except LearnerDivergedError as exc:
+            raise LearnerDivergedError(f"{exc} (at step {self._t})") from None
+        return [_project(p) for p in np.split(sol[1:], cuts, axis=1)]
+
+    def run(self, steps: int) -> ReplicatorDynamics:
+        """Take ``steps`` steps (continuous dynamics: one ODE solve for all of them)."""
+        steps = int(check_number(self.name, "steps", steps, low=0, integer=True))
+        if steps == 0:
+            return self
+        if self.discrete:
+            super().run(steps)
+            return self
+        rows = self._integrate(steps)
+        if self.single:
+            rows = rows * self._game.n_players
+        self._push(rows)
+        return self
