@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -271,8 +272,23 @@ GENERAL = [
 ]
 
 
+_UNBATCHED: dict[type, type] = {}
+
+
+def _unbatched(strategy):
+    """The same strategy without its batched twin (``as_batch`` gives None), so
+    that the engine plays it as a history tree or live, the paths tested here."""
+    cls = type(strategy)
+    sub = _UNBATCHED.get(cls)
+    if sub is None:
+        sub = _UNBATCHED[cls] = dataclasses.dataclass(eq=True)(
+            type(cls.__name__, (cls,), {"as_batch": lambda self, n, turns: None})
+        )
+    return sub(**strategy.params)
+
+
 def _general_players():
-    return [get_strategy(name, **params) for name, params in GENERAL]
+    return [_unbatched(get_strategy(name, **params)) for name, params in GENERAL]
 
 
 def _fresh_store(monkeypatch):
@@ -303,7 +319,7 @@ def test_lazy_trees_are_identical_and_shared(monkeypatch, noise):
 
 def test_a_tree_calls_act_once_per_distinct_history(monkeypatch):
     _fresh_store(monkeypatch)
-    gradual = get_strategy("gradual")
+    gradual = _unbatched(get_strategy("gradual"))
     players = [gradual, get_strategy("cooperator"), get_strategy("tit_for_tat")]
     # gradual meets two opponents that cooperate throughout: one path, 30 nodes
     play_matches(players, [[0, 1], [0, 2], [0, 1]], 30, seeds=[1, 2, 3])

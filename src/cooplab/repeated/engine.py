@@ -79,6 +79,7 @@ from cooplab.repeated.match import (
     stage_payoffs,
 )
 from cooplab.repeated.strategies.base import History, MatchInfo, Strategy, check_probability
+from cooplab.repeated.strategies.batch import Batch, Draws, Rounds
 
 __all__ = [
     "MatchBatch",
@@ -345,6 +346,30 @@ class _StreamFiller:
         for s, c in enumerate(cnts):
             self._set((hi[s], lo[s], ihi[s], ilo[s]))
             gen_random(out=out[s, :c])
+
+    def fill_raw(
+        self, states: tuple[npt.NDArray[np.uint64], ...], width: int
+    ) -> npt.NDArray[np.uint64]:
+        """The first ``width`` 64-bit outputs of each stream, shape (streams, width)."""
+        n = len(states[0])
+        out = np.empty((n, width), dtype=U64)
+        raw = self.bit_gen.random_raw
+        if self._mem is not None:
+            import ctypes
+
+            memmove = ctypes.memmove
+            target = self._mem.ctypes.data
+            words = np.ascontiguousarray(np.stack([states[k] for k in self._order], axis=1))
+            source = words.ctypes.data
+            for s in range(n):
+                memmove(target, source + 32 * s, 32)
+                out[s] = raw(width)
+            return out
+        hi, lo, ihi, ilo = (x.tolist() for x in states)
+        for s in range(n):
+            self._set((hi[s], lo[s], ihi[s], ilo[s]))
+            out[s] = raw(width)
+        return out
 
 
 def _stream_states(
@@ -1116,6 +1141,82 @@ def _store() -> _Store:
     return _STORE[0]
 
 
+class _BatchRounds(Rounds):
+    """The rounds of a batch's matches, read from the block's time-major actions."""
+
+    def __init__(self, hist: npt.NDArray[np.bool_], rows: npt.NDArray[np.int64], sides: npt.NDArray[np.int64]) -> None:
+        _, lmax, n_matches = hist.shape
+        self._flat = hist.reshape(-1)  # hist is contiguous: a view
+        self._stride = n_matches
+        self._own = sides * (lmax * n_matches) + rows
+        self._opp = (1 - sides) * (lmax * n_matches) + rows
+        self.t = 0
+        self.own = self.opp = np.zeros(len(rows), dtype=np.bool_)
+
+    def at(self, turn: int) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+        if not 0 <= turn < self.t:
+            raise ValueError(f"round {turn} has not been played (turn {self.t})")
+        off = turn * self._stride
+        return self._flat[self._own + off], self._flat[self._opp + off]
+
+    def advance(self, t: int) -> None:
+        """Move to turn ``t`` (the last round is ``t - 1``)."""
+        self.t = t
+        if t:
+            self.own, self.opp = self.at(t - 1)
+
+
+class _BatchDraws(Draws):
+    """Each row's player stream (spawn child ``side`` of its match's seed), as
+    64-bit outputs generated ahead, ``width`` per row, more when a row needs them."""
+
+    def __init__(self, filler: _StreamFiller, seeds: npt.NDArray[np.uint64], sides: npt.NDArray[np.int64], width: int) -> None:
+        self._filler = filler
+        self._states = _stream_states(seeds, sides)
+        self._n = len(seeds)
+        self._width = max(int(width), 1)
+        self._words: npt.NDArray[np.uint64] | None = None
+        self._pos = np.zeros(self._n, dtype=np.int64)
+        self._base = np.arange(self._n, dtype=np.int64)
+        self._has32 = np.zeros(self._n, dtype=np.bool_)
+        self._buf32 = np.zeros(self._n, dtype=U64)
+
+    def _fill(self) -> None:
+        self._words = self._filler.fill_raw(self._states, self._width).reshape(-1)
+        self._base = np.arange(self._n, dtype=np.int64) * self._width
+
+    def raw(self, where: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint64]:
+        pos = self._pos
+        if self._words is None:
+            self._fill()
+        if bool((where & (pos >= self._width)).any()):
+            self._width *= 2  # regenerated from the start: the same numbers, more of them
+            self._fill()
+        assert self._words is not None
+        out = self._words[self._base + np.minimum(pos, self._width - 1)]
+        self._pos = pos + where
+        return out
+
+    def uint32(self, where: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint64]:
+        kept = where & self._has32
+        fresh = where & ~self._has32
+        word = self.raw(fresh)
+        out = np.where(kept, self._buf32, word & U64(_M32))
+        self._buf32 = np.where(fresh, word >> U64(32), self._buf32)
+        self._has32 = (self._has32 & ~kept) | fresh
+        return out
+
+
+@dataclass
+class _BatchGroup:
+    """One strategy's batch over its rows (match in the block, side) of a block."""
+
+    batch: Batch
+    rounds: _BatchRounds
+    draws: _BatchDraws
+    out: npt.NDArray[np.int64]  # side * matches + row: where its actions go
+
+
 @dataclass
 class _Live:
     """A match with a player that is played through ``act`` (a stochastic strategy
@@ -1151,6 +1252,26 @@ def _play_general(
     order = np.argsort(-lengths, kind="stable")
     order = order[lengths[order] > 0]
     filler = _StreamFiller()
+    # Which (player, side) has a batched twin: a copy reset with the side's
+    # information (the payoffs; each match's length is given to the batch).
+    unknown = match_infos(None, noise=noise, game=game)
+    batchable: list[list[MatchInfo | None]] = []
+    batch_players: dict[tuple[int, MatchInfo], Strategy] = {}
+    for i, s in enumerate(strategies):
+        row: list[MatchInfo | None] = [None, None]
+        for side in (0, 1):
+            if player_tables[i][side] is not None:
+                continue
+            info = unknown[side]
+            player = batch_players.get((i, info))
+            if player is None:
+                player = copy.deepcopy(s)
+                player.reset(info)
+                if player.as_batch(0, None) is None:
+                    continue
+                batch_players[(i, info)] = player
+            row[side] = info
+        batchable.append(row)
     lo = 0
     while lo < len(order):
         total = 0
@@ -1166,6 +1287,7 @@ def _play_general(
         rand = np.zeros((2, n), dtype=bool)
         lives: list[_Live] = []
         cache: dict[tuple[int, int, int | None], int] = {}
+        batch_rows: dict[tuple[int, MatchInfo], list[tuple[int, int]]] = {}
         for r, k in enumerate(idx.tolist()):
             length = int(lengths[k])
             exact = match_infos(length if length_known else None, noise=noise, game=game)
@@ -1177,6 +1299,9 @@ def _play_general(
                 if table is not None:
                     start[side, r] = store.add_static(table) + table.initial
                     rand[side, r] = table.stochastic
+                elif batchable[i][side] is not None:
+                    start[side, r] = store.live  # a placeholder: the batch's actions replace it
+                    batch_rows.setdefault((i, batchable[i][side]), []).append((r, side))
                 elif not s.stochastic:
                     turns = exact[0].turns if s.meta.uses_match_length else base_info
                     ck = (i, side, turns)
@@ -1200,7 +1325,27 @@ def _play_general(
                     player.reset(exact[side])
                     live.players[side] = player
                     live.gens[side] = live_gens[side]
-        hist = _step_general(store, start, rand, lives, lengths[idx], seeds[idx], noise, filler)
+        groups = [
+            (
+                i,
+                info,
+                np.array([r for r, _ in rows_sides], dtype=np.int64),
+                np.array([side for _, side in rows_sides], dtype=np.int64),
+            )
+            for (i, info), rows_sides in batch_rows.items()
+        ]
+        hist = _step_general(
+            store,
+            start,
+            rand,
+            lives,
+            lengths[idx],
+            seeds[idx],
+            noise,
+            filler,
+            [(batch_players[(i, info)], info, rows, sides) for i, info, rows, sides in groups],
+            length_known,
+        )
         block_counts, block_actions = _tally(hist, lengths[idx], keep=actions is not None)
         counts[where[idx]] = block_counts
         if actions is not None and block_actions is not None:
@@ -1216,8 +1361,15 @@ def _step_general(
     seeds: npt.NDArray[np.uint64],
     noise: float,
     filler: _StreamFiller,
+    batches: list[tuple[Strategy, MatchInfo, npt.NDArray[np.int64], npt.NDArray[np.int64]]],
+    length_known: bool,
 ) -> npt.NDArray[np.bool_]:
-    """:meth:`_Block.play` over the store, making missing nodes and asking live players."""
+    """:meth:`_Block.play` over the store, making missing nodes, stepping the
+    batches and asking live players.
+
+    ``batches``: per batched strategy, its reset copy, its side's information,
+    and its rows (matches of the block) and sides.
+    """
     n_matches = len(lengths)
     lmax = int(lengths[0]) if n_matches else 0
     running = n_matches - np.searchsorted(lengths[::-1], np.arange(lmax + 1), side="right")
@@ -1235,6 +1387,22 @@ def _step_general(
     any_rand = bool(rand[0].any() or rand[1].any())
     hist = np.zeros((2, lmax, n_matches), dtype=np.bool_)
     hist_i8 = hist.view(np.int8)
+    groups = []
+    for player, _info, rows, sides in batches:
+        turns = lengths[rows] if length_known else None
+        batch = player.as_batch(len(rows), turns)
+        if batch is None:
+            raise RuntimeError(f"{player.display} stopped offering a batch")
+        width = batch.draws_per_turn * int(lengths[rows].max(initial=0))
+        groups.append(
+            _BatchGroup(
+                batch,
+                _BatchRounds(hist, rows, sides),
+                _BatchDraws(filler, seeds[rows], sides, width),
+                sides * n_matches + rows,
+            )
+        )
+    both = np.zeros(2 * n_matches, dtype=np.bool_)
     sa = start[0].copy()
     sb = start[1].copy()
     for t in range(lmax):
@@ -1250,6 +1418,16 @@ def _step_general(
         else:
             x = store.defect[a]
             y = store.defect[b]
+        if groups:
+            # both sides in one array, so that each batch writes its rows of
+            # either side at once (rows of finished matches write past n: unused)
+            both[:n] = x
+            both[n_matches : n_matches + n] = y
+            for g in groups:
+                g.rounds.advance(t)
+                both[g.out] = g.batch.act(g.rounds, g.draws)
+            x = both[:n].copy()
+            y = both[n_matches : n_matches + n].copy()
         n_live = int(np.searchsorted(live_rows, n)) if lives else 0
         for lv in lives[:n_live]:
             r = lv.k

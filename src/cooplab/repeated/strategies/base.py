@@ -31,10 +31,13 @@ import numbers
 import re
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from cooplab.repeated.strategies.batch import Batch
 
 __all__ = [
     "ACTION_NAMES",
@@ -647,6 +650,18 @@ class Strategy:
 
     def as_memory_one(self) -> MemoryOneSpec | None:
         """This strategy's memory-one vector, or ``None`` when it is not memory-one."""
+        return None
+
+    def as_batch(self, n: int, turns: npt.NDArray[np.int64] | None) -> Batch | None:
+        """This strategy played in ``n`` matches at once on arrays (see
+        :mod:`cooplab.repeated.strategies.batch`), or ``None`` when it has no
+        batched twin (the engine then uses a table or asks :meth:`act`).
+
+        Called on a copy reset for the matches (its :attr:`match_info` has the
+        payoffs); ``turns`` gives each match's announced length, or is ``None``
+        when the length is not announced. The batch must play exactly what
+        :meth:`act` plays.
+        """
         return None
 
     def turns_left(self, history: History) -> int | None:

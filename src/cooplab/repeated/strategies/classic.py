@@ -12,6 +12,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from cooplab.repeated.strategies.base import (
     C,
@@ -25,6 +26,7 @@ from cooplab.repeated.strategies.base import (
     check_probability,
     variant,
 )
+from cooplab.repeated.strategies.batch import Batch, Draws, Rounds
 
 INF = math.inf
 
@@ -489,6 +491,9 @@ class OmegaTitForTat(Strategy):
             self.deadlock_counter = 0
         return move
 
+    def as_batch(self, n: int, turns: npt.NDArray[np.int64] | None) -> Batch:
+        return _OmegaBatch(self, n, turns)
+
 
 @dataclass(eq=True)
 class AdaptiveTitForTat(Strategy):
@@ -521,6 +526,9 @@ class AdaptiveTitForTat(Strategy):
         else:
             self.world -= self.rate * self.world
         return C if self.world >= 0.5 else D
+
+    def as_batch(self, n: int, turns: npt.NDArray[np.int64] | None) -> Batch:
+        return _AdaptiveTitForTatBatch(self, n, turns)
 
 
 @dataclass(eq=True)
@@ -890,6 +898,9 @@ class Gradual(Strategy):
             return D
         return C
 
+    def as_batch(self, n: int, turns: npt.NDArray[np.int64] | None) -> Batch:
+        return _GradualBatch(self, n, turns)
+
 
 @dataclass(eq=True)
 class OriginalGradual(Strategy):
@@ -928,6 +939,9 @@ class OriginalGradual(Strategy):
             self.punishment_limit += 1
             return D
         return C
+
+    def as_batch(self, n: int, turns: npt.NDArray[np.int64] | None) -> Batch:
+        return _OriginalGradualBatch(self, n, turns)
 
 
 # ---------------------------------------------------------------------------
@@ -980,6 +994,9 @@ class Adaptive(Strategy):
         if t < len(self._opening):
             return self._opening[t]
         return C if self.scores[C] > self.scores[D] else D
+
+    def as_batch(self, n: int, turns: npt.NDArray[np.int64] | None) -> Batch:
+        return _AdaptiveBatch(self, n, turns)
 
 
 @dataclass(eq=True)
@@ -1040,6 +1057,9 @@ class Retaliate(Strategy):
         dc = int(np.count_nonzero((own == D) & (opp == C)))
         return D if cd > dc * self.threshold else C
 
+    def as_batch(self, n: int, turns: npt.NDArray[np.int64] | None) -> Batch:
+        return _RetaliateBatch(self, n, turns)
+
 
 @dataclass(eq=True)
 class LimitedRetaliate(Strategy):
@@ -1082,6 +1102,9 @@ class LimitedRetaliate(Strategy):
             self.retaliating = False
         return C
 
+    def as_batch(self, n: int, turns: npt.NDArray[np.int64] | None) -> Batch:
+        return _RetaliateBatch(self, n, turns)
+
 
 @dataclass(eq=True)
 class LevelPunisher(Strategy):
@@ -1094,6 +1117,9 @@ class LevelPunisher(Strategy):
         if len(history) < 10:
             return C
         return D if history.opponent_defections / len(history) > 0.2 else C
+
+    def as_batch(self, n: int, turns: npt.NDArray[np.int64] | None) -> Batch:
+        return _LevelPunisherBatch(self, n, turns)
 
 
 _M = __name__
@@ -1135,3 +1161,147 @@ LimitedRetaliate3 = variant(
     threshold=0.05,
     limit=20,
 )
+
+
+# ---------------------------------------------------------------------------
+# Batched twins of act (see strategies/batch.py): the same rules on arrays,
+# one entry per match, True for D.
+# ---------------------------------------------------------------------------
+class _GradualBatch(Batch):
+    def setup(self) -> None:
+        self.punish = self.zeros()
+        self.calm = self.zeros()
+        self.defections = self.zeros()
+
+    def act(self, rounds: Rounds, draws: Draws) -> npt.NDArray[np.bool_]:
+        if rounds.t == 0:
+            return np.zeros(self.n, dtype=bool)
+        opp = rounds.opp
+        self.defections += opp
+        punishing = self.punish > 0
+        calming = ~punishing & (self.calm > 0)
+        start = ~punishing & ~calming & opp
+        self.punish = np.where(punishing, self.punish - 1, self.punish)
+        self.punish[start] = self.defections[start] - 1
+        self.calm = np.where(calming, self.calm - 1, self.calm)
+        self.calm[start] = 2
+        return punishing | start
+
+
+class _OriginalGradualBatch(Batch):
+    def setup(self) -> None:
+        self.calming = self.zeros(bool)
+        self.punishing = self.zeros(bool)
+        self.count = self.zeros()
+        self.limit = self.zeros()
+
+    def act(self, rounds: Rounds, draws: Draws) -> npt.NDArray[np.bool_]:
+        calming = self.calming
+        punishing = ~calming & self.punishing
+        more = punishing & (self.count < self.limit)
+        done = punishing & ~more
+        start = ~calming & ~self.punishing & rounds.opp  # rounds.opp is all C at t = 0
+        self.count = np.where(done, 0, self.count + more + start)
+        self.limit = self.limit + start
+        self.calming = done  # a calming turn ends calm; a finished punishment starts it
+        self.punishing = (self.punishing & ~calming & ~done) | start
+        return more | start
+
+
+class _AdaptiveBatch(Batch):
+    def setup(self) -> None:
+        opening = actions_from_string(self.strategy.initial, what="initial")  # type: ignore[attr-defined]
+        self.opening = np.array(opening, dtype=bool)
+        self.score_c = self.zeros(np.float64)
+        self.score_d = self.zeros(np.float64)
+
+    def act(self, rounds: Rounds, draws: Draws) -> npt.NDArray[np.bool_]:
+        t = rounds.t
+        if t:
+            own = rounds.own
+            gain = self.payoffs[own.view(np.uint8), rounds.opp.view(np.uint8)]
+            # act adds to one score; adding 0.0 to the other leaves it as it was
+            self.score_c = self.score_c + np.where(own, 0.0, gain)
+            self.score_d = self.score_d + np.where(own, gain, 0.0)
+        if t < len(self.opening):
+            return np.full(self.n, self.opening[t])
+        return ~(self.score_c > self.score_d)
+
+
+class _RetaliateBatch(Batch):
+    """Retaliate and Limited Retaliate (``limit`` None for the plain rule)."""
+
+    def setup(self) -> None:
+        self.threshold = self.strategy.threshold  # type: ignore[attr-defined]
+        self.limit: int | None = getattr(self.strategy, "limit", None)
+        self.cd = self.zeros()
+        self.dc = self.zeros()
+        self.count = self.zeros()
+
+    def act(self, rounds: Rounds, draws: Draws) -> npt.NDArray[np.bool_]:
+        own, opp = rounds.own, rounds.opp
+        self.cd += ~own & opp
+        self.dc += own & ~opp
+        angry = self.cd > self.dc * self.threshold
+        if self.limit is None:
+            return angry
+        hit = angry & (self.count < self.limit)
+        self.count = np.where(hit, self.count + 1, 0)
+        return hit
+
+
+class _LevelPunisherBatch(Batch):
+    def setup(self) -> None:
+        self.defections = self.zeros()
+
+    def act(self, rounds: Rounds, draws: Draws) -> npt.NDArray[np.bool_]:
+        self.defections += rounds.opp
+        t = rounds.t
+        if t < 10:
+            return np.zeros(self.n, dtype=bool)
+        return self.defections / t > 0.2
+
+
+class _OmegaBatch(Batch):
+    def setup(self) -> None:
+        s = self.strategy
+        self.deadlock_threshold = s.deadlock_threshold  # type: ignore[attr-defined]
+        self.randomness_threshold = s.randomness_threshold  # type: ignore[attr-defined]
+        self.randomness = self.zeros()
+        self.deadlock = self.zeros()
+        self.before = self.zeros(bool)  # the opponent's move two rounds back
+
+    def act(self, rounds: Rounds, draws: Draws) -> npt.NDArray[np.bool_]:
+        t = rounds.t
+        own, opp = rounds.own, rounds.opp
+        before = self.before
+        self.before = opp
+        if t < 2:
+            return opp.copy()
+        dth = self.deadlock_threshold
+        breaking = self.deadlock >= dth
+        go = ~breaking
+        switched = before != opp
+        self.randomness = self.randomness + go * (
+            switched.astype(np.int64) + (own != opp) - (~before & ~opp)
+        )
+        random_like = go & (self.randomness >= self.randomness_threshold)
+        echo = go & ~random_like
+        deadlock = np.where(self.deadlock == dth, dth + 1, 0)
+        self.deadlock = np.where(
+            breaking, deadlock, np.where(echo, np.where(switched, self.deadlock + 1, 0), self.deadlock)
+        )
+        return random_like | (echo & opp)
+
+
+class _AdaptiveTitForTatBatch(Batch):
+    def setup(self) -> None:
+        self.rate = self.strategy.rate  # type: ignore[attr-defined]
+        self.world = np.full(self.n, self.rate, dtype=np.float64)
+
+    def act(self, rounds: Rounds, draws: Draws) -> npt.NDArray[np.bool_]:
+        if rounds.t == 0:
+            return np.zeros(self.n, dtype=bool)
+        w, rate = self.world, self.rate
+        self.world = np.where(rounds.opp, w - rate * w, w + rate * (1.0 - w))
+        return ~(self.world >= 0.5)

@@ -12,6 +12,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from cooplab.repeated.strategies.base import (
     C,
@@ -22,6 +23,7 @@ from cooplab.repeated.strategies.base import (
     actions_from_string,
     variant,
 )
+from cooplab.repeated.strategies.batch import Batch, Draws, Rounds
 
 __all__ = [
     "Alternator",
@@ -121,6 +123,29 @@ class AntiCycler(Strategy):
         self.cycle_length += 1
         self.cycle_counter = 0
         return D
+
+    def as_batch(self, n: int, turns: npt.NDArray[np.int64] | None) -> Batch:
+        return _AntiCyclerBatch(self, n, turns)
+
+
+class _AntiCyclerBatch(Batch):
+    """AntiCycler ignores the opponent: every match plays the same sequence,
+    so one counter serves them all."""
+
+    def setup(self) -> None:
+        self.cycle_length = 1
+        self.cycle_counter = 0
+
+    def act(self, rounds: Rounds, draws: Draws) -> npt.NDArray[np.bool_]:
+        t = rounds.t
+        if t < 3:
+            return np.full(self.n, (C, D, D)[t] == D)
+        if self.cycle_counter < self.cycle_length:
+            self.cycle_counter += 1
+            return np.zeros(self.n, dtype=bool)
+        self.cycle_length += 1
+        self.cycle_counter = 0
+        return np.ones(self.n, dtype=bool)
 
 
 _M = __name__

@@ -10,8 +10,10 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from cooplab.repeated.strategies.base import C, D, History, Meta, Strategy, check_count, variant
+from cooplab.repeated.strategies.batch import Batch, Draws, Rounds
 
 __all__ = [
     "GoByMajority",
@@ -70,10 +72,34 @@ class GoByMajority(Strategy):
             return C if self.soft else D
         return C
 
+    def as_batch(self, n: int, turns: npt.NDArray[np.int64] | None) -> Batch:
+        return _MajorityBatch(self, n, turns)
+
     def fsm_key(self, history: History) -> Hashable | None:
         if self.memory == 0 or self.memory > 6:
             return None  # the window has too many states to enumerate usefully
         return history.opponent[-self.memory :].tobytes()
+
+
+class _MajorityBatch(Batch):
+    """Go By Majority on arrays: the opponent's defections in the window, kept
+    up to date as rounds enter it and (with a finite memory) leave it."""
+
+    def setup(self) -> None:
+        self.memory: int = self.strategy.memory  # type: ignore[attr-defined]
+        self.soft: bool = self.strategy.soft  # type: ignore[attr-defined]
+        self.defections = self.zeros()
+
+    def act(self, rounds: Rounds, draws: Draws) -> npt.NDArray[np.bool_]:
+        t, memory = rounds.t, self.memory
+        self.defections += rounds.opp
+        if memory and t > memory:
+            self.defections -= rounds.at(t - 1 - memory)[1]
+        window = min(t, memory) if memory else t
+        twice = 2 * self.defections  # defections > cooperations: 2 d > window
+        if self.soft:
+            return twice > window
+        return twice >= window
 
 
 _M = __name__
