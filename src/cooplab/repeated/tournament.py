@@ -60,9 +60,12 @@ from cooplab.runtime.progress import ProgressFn
 __all__ = ["TournamentResult", "round_robin", "tournament_keys"]
 
 #: Matches per task when not given: enough tasks to balance the workers, few
-#: enough that a task is worth sending.
+#: enough that a task is worth sending. The engine's cost per turn (a few
+#: array operations per table and per batched strategy) is shared by all the
+#: matches of a task, so a task of fewer than ``MIN_CHUNK`` matches is not
+#: worth splitting: a small tournament is one task.
 MAX_CHUNK = 20_000
-MIN_CHUNK = 64
+MIN_CHUNK = 2048
 
 
 def _readonly(arr: npt.ArrayLike, dtype: Any = None) -> npt.NDArray[Any]:

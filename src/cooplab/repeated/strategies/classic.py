@@ -1012,7 +1012,12 @@ class TrickyCooperator(Strategy):
         return C
 
     def fsm_key(self, history: History) -> Hashable | None:
-        return (min(len(history), 3), history.opponent[-10:].tobytes())
+        # Not the last ten moves (1,024 windows, minimised to a dozen states):
+        # only the opponent's cooperations since its last defection matter, up
+        # to ten; "never defected" counts as ten.
+        defected = np.flatnonzero(history.opponent)
+        quiet = 10 if not len(defected) else min(len(history) - 1 - int(defected[-1]), 10)
+        return (min(len(history), 3), quiet)
 
 
 @dataclass(eq=True)

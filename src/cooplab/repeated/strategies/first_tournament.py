@@ -26,6 +26,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from cooplab.repeated.strategies.base import (
     C,
@@ -38,6 +39,7 @@ from cooplab.repeated.strategies.base import (
     check_count,
     check_probability,
 )
+from cooplab.repeated.strategies.batch import Batch, Draws, Rounds
 from cooplab.repeated.strategies.classic import Grudger
 
 __all__ = [
@@ -170,6 +172,9 @@ class TidemanAndChieruzzi(Strategy):
         if left is not None and left <= 2:
             return D
         return move
+
+    def as_batch(self, n: int, turns: npt.NDArray[np.int64] | None) -> Batch | None:
+        return _TidemanAxelrodBatch(self, n, turns) if self.variant == "axelrod" else None
 
     def _paper(self, history: History) -> int:
         t = len(history)
@@ -437,6 +442,9 @@ class Shubik(Strategy):
             return D
         return C
 
+    def as_batch(self, n: int, turns: npt.NDArray[np.int64] | None) -> Batch | None:
+        return _ShubikBatch(self, n, turns)
+
 
 # ---------------------------------------------------------------------------
 # 6. Stein and Rapoport
@@ -489,6 +497,9 @@ class SteinAndRapoport(Strategy):
         if left is not None and left <= 2:
             return D
         return move
+
+    def as_batch(self, n: int, turns: npt.NDArray[np.int64] | None) -> Batch | None:
+        return _SteinAxelrodBatch(self, n, turns) if self.variant == "axelrod" else None
 
     def _move(self, history: History) -> int:
         round_number = len(history) + 1
@@ -624,6 +635,9 @@ class Graaskamp(Strategy):
             return D
         return C
 
+    def as_batch(self, n: int, turns: npt.NDArray[np.int64] | None) -> Batch | None:
+        return _GraaskampBatch(self, n, turns)
+
 
 # ---------------------------------------------------------------------------
 # 10. Downing
@@ -701,6 +715,9 @@ class Downing(Strategy):
             return 1 - int(own[-1]) if t else D
         return D
 
+    def as_batch(self, n: int, turns: npt.NDArray[np.int64] | None) -> Batch | None:
+        return _DowningAxelrodBatch(self, n, turns) if self.variant == "axelrod" else None
+
     def _axelrod(self, history: History) -> int:
         t = len(history)
         own, opp = history.own, history.opponent
@@ -763,6 +780,9 @@ class Feld(Strategy):
         if history.opponent[-1] == D:
             return D
         return C if rng.random() < self.cooperation_probability(len(history)) else D
+
+    def as_batch(self, n: int, turns: npt.NDArray[np.int64] | None) -> Batch | None:
+        return _FeldBatch(self, n, turns)
 
 
 @dataclass(eq=True)
@@ -831,6 +851,9 @@ class Tullock(Strategy):
         p = max(0.0, rate - 0.1) if self.reduction == "absolute" else 0.9 * rate
         return C if rng.random() < p else D
 
+    def as_batch(self, n: int, turns: npt.NDArray[np.int64] | None) -> Batch | None:
+        return _TullockBatch(self, n, turns)
+
 
 @dataclass(eq=True)
 class Anonymous(Strategy):
@@ -893,6 +916,9 @@ class Anonymous(Strategy):
             self.p = min(max(self.p, 0.3), 0.7)
         return C if rng.random() < self.p else D
 
+    def as_batch(self, n: int, turns: npt.NDArray[np.int64] | None) -> Batch | None:
+        return _AnonymousAxelrodBatch(self, n, turns) if self.variant == "axelrod" else None
+
 
 #: The first tournament's entries by registry name, in the published order.
 FIRST_TOURNAMENT: tuple[str, ...] = (
@@ -931,3 +957,223 @@ PUBLISHED_SCORES: dict[str, int] = {
     "anonymous": 282,
     "random": 276,
 }
+
+
+# ---------------------------------------------------------------------------
+# Batched twins of act (see strategies/batch.py): the same rules on arrays,
+# one entry per match, True for D. Where a variant has none, as_batch gives
+# None and the engine asks act.
+# ---------------------------------------------------------------------------
+def _chisquare_even_batch(defections: npt.NDArray[np.int64], t: int) -> npt.NDArray[np.float64]:
+    """:func:`_chisquare_even` of ``t - d`` cooperations and ``d`` defections for
+    each entry (the very function, once per distinct count, so that a p-value
+    compared with ``alpha`` is the same float as in ``act``)."""
+    values, inverse = np.unique(defections, return_inverse=True)
+    p = np.array([_chisquare_even(t - d, d) for d in values.tolist()], dtype=np.float64)
+    return p[inverse.reshape(defections.shape)]
+
+
+class _TidemanAxelrodBatch(Batch):
+    def setup(self) -> None:
+        self.own_score = self.zeros(np.float64)
+        self.opp_score = self.zeros(np.float64)
+        self.remembered = self.zeros()
+        self.fresh = self.zeros(bool)
+        self.last_fresh = self.zeros()
+        self.retaliating = self.zeros(bool)
+        self.length = self.zeros()
+        self.remaining = self.zeros()
+
+    def act(self, rounds: Rounds, draws: Draws) -> npt.NDArray[np.bool_]:
+        t = rounds.t
+        last = self.last_turns(t, 2)
+        if t == 0:
+            return last
+        own, opp = rounds.own.view(np.uint8), rounds.opp.view(np.uint8)
+        self.remembered += rounds.opp
+        self.own_score = self.own_score + self.payoffs[own, opp]
+        self.opp_score = self.opp_score + self.opponent_payoffs[opp, own]
+        was_fresh = self.fresh
+        self.fresh = np.zeros(self.n, dtype=bool)
+        current = t + 1
+        go = ~was_fresh & ((self.last_fresh == 0) | (current - self.last_fresh >= 20))
+        if self.turns is not None:
+            go &= self.turns - current >= 10
+        else:
+            go[:] = False
+        go &= (self.own_score - self.opp_score >= 10) & ~rounds.opp
+        if go.any():
+            std = math.sqrt(t) / 2
+            lower, upper = t / 2 - 3 * std, t / 2 + 3 * std
+            go &= (self.remembered <= lower) | (self.remembered >= upper)
+            self.last_fresh[go] = current
+            self.retaliating[go] = False
+            self.length[go] = 0
+            self.remaining[go] = 0
+            self.remembered[go] = 0
+            self.fresh = go
+        rest = ~was_fresh & ~go
+        going_on = rest & self.retaliating
+        start = rest & ~self.retaliating & rounds.opp
+        self.length = self.length + start
+        self.remaining = np.where(start, self.length, self.remaining) - (going_on | start)
+        self.retaliating = (going_on | start) & (self.remaining != 0)
+        return going_on | start | last
+
+
+class _ShubikBatch(Batch):
+    def setup(self) -> None:
+        self.paper = self.strategy.variant == "paper"  # type: ignore[attr-defined]
+        self.remaining = self.zeros()
+        self.length = self.zeros()
+        self.own_before = self.zeros(bool)  # own move two rounds back
+
+    def act(self, rounds: Rounds, draws: Draws) -> npt.NDArray[np.bool_]:
+        t = rounds.t
+        own_before = self.own_before
+        self.own_before = rounds.own
+        if t == 0:
+            return np.zeros(self.n, dtype=bool)
+        waiting = self.remaining > 0
+        trigger = ~waiting & rounds.opp & ~rounds.own
+        if self.paper and t > 1:
+            trigger &= ~own_before
+        self.length = self.length + trigger
+        self.remaining = np.where(trigger, self.length - 1, self.remaining - waiting)
+        return waiting | trigger
+
+
+class _SteinAxelrodBatch(Batch):
+    def setup(self) -> None:
+        self.alpha = self.strategy.alpha  # type: ignore[attr-defined]
+        self.random_like = self.zeros(bool)
+        self.defections = self.zeros()
+
+    def act(self, rounds: Rounds, draws: Draws) -> npt.NDArray[np.bool_]:
+        t = rounds.t
+        self.defections += rounds.opp
+        last = self.last_turns(t, 2)
+        round_number = t + 1
+        if round_number < 5:
+            return last
+        if round_number < 15:
+            return rounds.opp | last
+        if round_number % 15 == 0:
+            self.random_like = _chisquare_even_batch(self.defections, t) >= self.alpha
+        return self.random_like | rounds.opp | last
+
+
+class _GraaskampBatch(Batch):
+    draws_per_turn = 1
+
+    def setup(self) -> None:
+        s = self.strategy
+        self.alpha = s.alpha  # type: ignore[attr-defined]
+        self.every_move = s.variant == "axelrod"  # type: ignore[attr-defined]
+        self.random_like = self.zeros(bool)
+        self.tft_or_twin = self.zeros(bool)
+        self.defections = self.zeros()
+        self.copies = np.ones(self.n, dtype=bool)  # opponent copied each of our moves so far
+        self.twin = np.ones(self.n, dtype=bool)  # identical histories so far
+        self.own_before = self.zeros(bool)
+        self.next_defection = np.full(self.n, -1, dtype=np.int64)  # -1: not drawn yet
+
+    def act(self, rounds: Rounds, draws: Draws) -> npt.NDArray[np.bool_]:
+        t = rounds.t
+        own, opp = rounds.own, rounds.opp
+        if t >= 1:
+            self.defections += opp
+            self.twin &= own == opp
+        if t >= 2:
+            self.copies &= opp == self.own_before
+        self.own_before = own
+        if t == 0:
+            return np.zeros(self.n, dtype=bool)
+        if t < 56:
+            return opp | (t == 50)
+        if self.every_move or t == 56:
+            p = _chisquare_even_batch(self.defections, t)
+            self.random_like |= p >= self.alpha
+            self.tft_or_twin = self.copies | self.twin
+        rest = ~self.random_like & ~self.tft_or_twin
+        first = rest & (self.next_defection < 0)
+        if first.any():
+            drawn = t + draws.integers(5, 16, first)
+            self.next_defection = np.where(first, drawn, self.next_defection)
+        hit = rest & (self.next_defection == t)
+        if hit.any():
+            drawn = t + draws.integers(5, 16, hit)
+            self.next_defection = np.where(hit, drawn, self.next_defection)
+        return self.random_like | (~self.random_like & self.tft_or_twin & opp) | hit
+
+
+class _DowningAxelrodBatch(Batch):
+    def setup(self) -> None:
+        self.after_c = self.zeros()
+        self.after_d = self.zeros()
+        self.own_defections = self.zeros()
+        self.own_before = self.zeros(bool)
+        info = self.strategy.match_info
+        self.R, self.S, self.T, self.P = info.R, info.S, info.T, info.P
+
+    def act(self, rounds: Rounds, draws: Draws) -> npt.NDArray[np.bool_]:
+        t = rounds.t
+        own, opp = rounds.own, rounds.opp
+        own_before = self.own_before
+        self.own_before = own
+        self.own_defections += own
+        if t <= 1:
+            if t == 1:
+                self.after_c += ~opp
+            return np.ones(self.n, dtype=bool)
+        self.after_c += ~own_before & ~opp
+        self.after_d += own_before & ~opp
+        alpha = self.after_c / (t - self.own_defections + 1)
+        beta = self.after_d / np.maximum(self.own_defections, 2)
+        e_c = alpha * self.R + (1 - alpha) * self.S
+        e_d = beta * self.T + (1 - beta) * self.P
+        return (e_c < e_d) | ((e_c == e_d) & ~own)
+
+
+class _FeldBatch(Batch):
+    draws_per_turn = 1
+
+    def act(self, rounds: Rounds, draws: Draws) -> npt.NDArray[np.bool_]:
+        t = rounds.t
+        if t == 0:
+            return np.zeros(self.n, dtype=bool)
+        p = self.strategy.cooperation_probability(t)  # type: ignore[attr-defined]
+        ask = ~rounds.opp
+        return rounds.opp | (ask & ~(draws.random(ask) < p))
+
+
+class _TullockBatch(Batch):
+    draws_per_turn = 1
+
+    def setup(self) -> None:
+        self.absolute = self.strategy.reduction == "absolute"  # type: ignore[attr-defined]
+        self.cooperations = self.zeros()  # the opponent's in the last ten rounds
+        self.everyone = np.ones(self.n, dtype=bool)
+
+    def act(self, rounds: Rounds, draws: Draws) -> npt.NDArray[np.bool_]:
+        t = rounds.t
+        if t:
+            self.cooperations += ~rounds.opp
+        if t > 10:
+            self.cooperations -= ~rounds.at(t - 11)[1]
+        if t < 11:
+            return np.zeros(self.n, dtype=bool)
+        rate = self.cooperations / 10
+        p = np.maximum(0.0, rate - 0.1) if self.absolute else 0.9 * rate
+        return ~(draws.random(self.everyone) < p)
+
+
+class _AnonymousAxelrodBatch(Batch):
+    draws_per_turn = 2
+
+    def setup(self) -> None:
+        self.everyone = np.ones(self.n, dtype=bool)
+
+    def act(self, rounds: Rounds, draws: Draws) -> npt.NDArray[np.bool_]:
+        p = draws.uniform(0.3, 0.7, self.everyone)
+        return ~(draws.random(self.everyone) < p)
