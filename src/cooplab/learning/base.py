@@ -33,6 +33,8 @@ FloatArray = npt.NDArray[np.float64]
 
 #: Rows preallocated for the history before it grows (it doubles when full).
 _INITIAL_ROWS = 256
+#: Uniform numbers drawn per call to the generator by learners that sample actions.
+_UNIFORM_BLOCK = 1024
 
 
 class LearnerDivergedError(ArithmeticError):
@@ -107,6 +109,8 @@ class Learner:
         self._history: list[FloatArray] = []
         self._joint_counts = np.zeros(game.n_actions) if self.plays_actions else None
         self._last_actions: tuple[int, ...] | None = None
+        self._uniforms = np.empty(0)
+        self._next_uniform = _UNIFORM_BLOCK
 
     # -- the loop -----------------------------------------------------------
     def _start(self) -> None:
@@ -160,6 +164,16 @@ class Learner:
         return self
 
     def _check_finite(self) -> None:
+        # One reduction per array and one scalar test: a NaN or an infinity anywhere makes the
+        # total non-finite. Only then are the arrays searched, to name the culprit.
+        total = 0.0
+        for p in self._policies:
+            total += float(p.sum())
+        state = self._state_arrays()
+        for _, arr in state:
+            total += float(arr.sum())
+        if math.isfinite(total):
+            return
         for i, p in enumerate(self._policies):
             if not np.all(np.isfinite(p)):
                 raise LearnerDivergedError(
@@ -167,12 +181,15 @@ class Learner:
                     f"policy has non-finite entries {p.tolist()} (lower the step size or "
                     f"temperature range, or rescale the payoffs)"
                 )
-        for label, arr in self._state_arrays():
+        for label, arr in state:
             if not np.all(np.isfinite(arr)):
                 raise LearnerDivergedError(
                     f"{self.name} diverged at step {self._t}: its {label} became non-finite "
                     f"(lower the step size or learning rate, or rescale the payoffs)"
                 )
+        raise LearnerDivergedError(
+            f"{self.name} diverged at step {self._t}: its values overflowed (rescale the payoffs)"
+        )
 
     def _state_arrays(self) -> list[tuple[str, FloatArray]]:
         """Internal arrays checked for NaN after every step (Q-values, weights...)."""
@@ -183,10 +200,19 @@ class Learner:
             self._joint_counts[actions] += 1
         self._last_actions = actions
 
+    def _uniform(self) -> float:
+        """The next uniform draw: drawn from the generator in blocks (one call per block)."""
+        k = self._next_uniform
+        if k >= _UNIFORM_BLOCK:
+            self._uniforms = self._rng.random(_UNIFORM_BLOCK)
+            k = 0
+        self._next_uniform = k + 1
+        return float(self._uniforms[k])
+
     def _sample(self, i: int, policy: FloatArray) -> int:
         """Player ``i``'s action drawn from ``policy`` (inverse CDF: one uniform draw)."""
-        u = self._rng.random()
-        k = int(np.searchsorted(np.cumsum(policy), u * policy.sum(), side="right"))
+        cdf = np.cumsum(policy)
+        k = int(np.searchsorted(cdf, self._uniform() * cdf[-1], side="right"))
         return min(k, policy.shape[0] - 1)
 
     # -- read-only views ----------------------------------------------------

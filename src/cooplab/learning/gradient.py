@@ -118,11 +118,18 @@ class GradientAscent(Learner):
         return {"step": self.step_size}
 
     def _step(self) -> None:
-        grads = deviation_payoffs(self._payoffs, self._policies)
-        self._policies = [
-            project_simplex(x + self.step_size * g)
-            for x, g in zip(self._policies, grads, strict=True)
-        ]
+        pols = self._policies
+        if len(pols) == 2:
+            grads = [self._payoffs[0] @ pols[1], pols[0] @ self._payoffs[1]]
+        else:
+            grads = deviation_payoffs(self._payoffs, pols)
+        new = []
+        for x, g in zip(pols, grads, strict=True):
+            v = x + self.step_size * g
+            # Inside the simplex the projection is a shift along (1, ..., 1); sort only otherwise.
+            shifted = v - (v.sum() - 1.0) / v.shape[0]
+            new.append(shifted if shifted.min() >= 0.0 else project_simplex(v))
+        self._policies = new
 
 
 class WoLFIGA(Learner):
@@ -254,6 +261,10 @@ class WoLFPHC(Learner):
         Exploration.
     gamma : float in [0, 1)
         Discount (0: the stage game is the whole task).
+    decay_steps : float > 0, optional
+        Decaying rates: at step ``t`` alpha and both deltas are divided by
+        ``1 + t / decay_steps`` (the ``1 / (c + t)`` schedules under which
+        Bowling & Veloso's experiments converge); constant rates when omitted.
     initial : "uniform", "random" or a profile
     rng : Generator, int or None
     """
@@ -270,11 +281,17 @@ class WoLFPHC(Learner):
         delta_lose: float = 0.01,
         epsilon: float = 0.05,
         gamma: float = 0.0,
+        decay_steps: float | None = None,
         initial: Any = "uniform",
         rng: RngLike = None,
     ) -> None:
         super().__init__(game, rng=rng)
         self.alpha = check_number(self.name, "alpha", alpha, low=0, high=1, low_open=True)
+        self.decay_steps = (
+            None
+            if decay_steps is None
+            else check_number(self.name, "decay_steps", decay_steps, low=0, low_open=True)
+        )
         self.delta_win = check_number(
             self.name, "delta_win", delta_win, low=0, high=1, low_open=True
         )
@@ -301,6 +318,7 @@ class WoLFPHC(Learner):
             "delta_lose": self.delta_lose,
             "epsilon": self.epsilon,
             "gamma": self.gamma,
+            "decay_steps": self.decay_steps,
         }
 
     @property
@@ -319,12 +337,14 @@ class WoLFPHC(Learner):
         self._record_play(actions)
         rewards = self._payoffs[(slice(None), *actions)]
         self._count += 1
+        scale = 1.0 if self.decay_steps is None else 1.0 / (1.0 + self._t / self.decay_steps)
+        alpha = self.alpha * scale
         new = []
         for i, (q, pi, avg) in enumerate(zip(self._q, self._policies, self._avg, strict=True)):
             a = actions[i]
-            q[a] += self.alpha * (rewards[i] + self.gamma * q.max() - q[a])
+            q[a] += alpha * (rewards[i] + self.gamma * q.max() - q[a])
             avg += (pi - avg) / self._count
-            delta = self.delta_win if float(pi @ q) > float(avg @ q) else self.delta_lose
+            delta = scale * (self.delta_win if float(pi @ q) > float(avg @ q) else self.delta_lose)
             k = pi.shape[0]
             greedy = int(q.argmax())
             loss = np.minimum(pi, delta / (k - 1)) if k > 1 else np.zeros(1)

@@ -149,9 +149,9 @@ class QLearning(Learner):
     def _policy(self, q: FloatArray) -> FloatArray:
         if self.exploration == "boltzmann":
             return softmax(q, self._tau)
-        best = q >= q.max() - 1e-12 * (1.0 + abs(q.max()))
-        greedy = best / best.sum()
-        return (1.0 - self._eps) * greedy + self._eps / q.shape[0]
+        m = q.max()
+        best = q >= m - 1e-12 * (1.0 + abs(m))
+        return best * ((1.0 - self._eps) / np.count_nonzero(best)) + self._eps / q.shape[0]
 
     def _explore_policies(self) -> list[FloatArray]:
         return [self._policy(q[self._state]) for q in self._q]
