@@ -186,6 +186,25 @@ class QLearning(Learner):
             out.append(best / best.sum())
         return tuple(out)
 
+    def greedy_cycle(self) -> tuple[tuple[int, ...], ...]:
+        """The joint actions that greedy play settles into from the current state.
+
+        Every player plays its greedy action (the lowest index among ties)
+        with no exploration; with ``memory=1`` the state then follows the
+        joint action, so play is eventually periodic. Returns the joint
+        actions of that cycle (one joint action with ``memory=0``, or when
+        the cycle is a fixed point).
+        """
+        s = self._state
+        seen: list[int] = []
+        moves: list[tuple[int, ...]] = []
+        while s not in seen:
+            seen.append(s)
+            joint = tuple(int(q[s].argmax()) for q in self._q)
+            moves.append(joint)
+            s = int(np.ravel_multi_index(joint, self._game.n_actions)) if self.memory else 0
+        return tuple(moves[seen.index(s) :])
+
     def _state_arrays(self) -> list[tuple[str, FloatArray]]:
         return [("Q-values", q) for q in self._q]
 
