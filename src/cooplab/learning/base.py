@@ -164,15 +164,14 @@ class Learner:
         return self
 
     def _check_finite(self) -> None:
-        # One reduction per array and one scalar test: a NaN or an infinity anywhere makes the
-        # total non-finite. Only then are the arrays searched, to name the culprit.
-        total = 0.0
-        for p in self._policies:
-            total += float(p.sum())
+        # Two reductions per array and scalar tests; only on failure are the arrays searched,
+        # to name the culprit.
+        # (max and min propagate NaN, and unlike a sum they cannot overflow.)
         state = self._state_arrays()
-        for _, arr in state:
-            total += float(arr.sum())
-        if math.isfinite(total):
+        if all(
+            math.isfinite(float(a.max())) and math.isfinite(float(a.min()))
+            for a in (*self._policies, *(arr for _, arr in state))
+        ):
             return
         for i, p in enumerate(self._policies):
             if not np.all(np.isfinite(p)):
