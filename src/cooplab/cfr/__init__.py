@@ -22,6 +22,7 @@ from cooplab.cfr.best_response import (
 )
 from cooplab.cfr.cfr import VARIANTS, CFRSolver
 from cooplab.cfr.policy import TabularPolicy
+from cooplab.cfr.sequence_form import solve_sequence_form
 
 __all__ = [
     "VARIANTS",
@@ -32,4 +33,5 @@ __all__ = [
     "expected_values",
     "exploitability",
     "nash_conv",
+    "solve_sequence_form",
 ]
