@@ -74,7 +74,12 @@ def _check(game: ExtensiveGame, policy: TabularPolicy) -> Plan:
     plan = plan_for(game)
     if not isinstance(policy, TabularPolicy):
         raise TypeError(f"expected a TabularPolicy; got {type(policy).__name__}")
-    if policy.game is not game and policy.probs.shape != (game.num_infosets, game.max_actions):
+    same = policy.game is game or (
+        policy.game.infoset_keys == game.infoset_keys
+        and policy.game.infoset_actions == game.infoset_actions
+        and np.array_equal(policy.game.infoset_player, game.infoset_player)
+    )
+    if not same:
         raise ValueError(
             f"the policy is for {policy.game.name!r} ({policy.probs.shape}), not {game.name!r}"
         )
