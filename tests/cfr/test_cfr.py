@@ -37,7 +37,9 @@ def test_uniform_nash_conv_matches_openspiel(kuhn, leduc) -> None:  # type: igno
     # OpenSpiel's exploitability_test.py: NashConv of the uniform policy is 0.916666... on
     # kuhn_poker and 4.747222... on leduc_poker (Lanctot et al. 2019).
     np.testing.assert_allclose(nash_conv(kuhn, TabularPolicy.uniform(kuhn)), 0.916666666, atol=1e-6)
-    np.testing.assert_allclose(nash_conv(leduc, TabularPolicy.uniform(leduc)), 4.747222222, atol=1e-6)
+    np.testing.assert_allclose(
+        nash_conv(leduc, TabularPolicy.uniform(leduc)), 4.747222222, atol=1e-6
+    )
     # exploitability is NashConv / num_players (OpenSpiel's definition).
     np.testing.assert_allclose(
         exploitability(kuhn, TabularPolicy.uniform(kuhn)), 0.916666666 / 2, atol=1e-6
@@ -140,6 +142,7 @@ def test_lp_and_cfr_agree_on_liars_dice() -> None:
     g = liars_dice()
     value, policy = solve_sequence_form(g)
     np.testing.assert_allclose(value, -7 / 258, atol=1e-7)
+    assert exploitability(g, policy) < 1e-8
     eps = exploitability(g, CFRSolver(g, "cfr+").run(100).average_policy())
     assert eps < 1e-2
 
@@ -207,8 +210,12 @@ def test_solver_state_and_determinism(kuhn) -> None:  # type: ignore[no-untyped-
     assert np.all(CFRSolver(kuhn, "cfr+").run(20).cumulative_regret() >= 0)  # regret matching+
     calls: list[tuple[float, float]] = []
     seen: list[int] = []
-    CFRSolver(kuhn).run(10, progress=lambda d, t: calls.append((d, t)),
-                        callback=lambda s: seen.append(s.iteration), every=5)
+    CFRSolver(kuhn).run(
+        10,
+        progress=lambda d, t: calls.append((d, t)),
+        callback=lambda s: seen.append(s.iteration),
+        every=5,
+    )
     assert calls[-1] == (10, 10) and seen == [5, 10]
     assert "kuhn_poker" in repr(a) and a.to_dict()["variant"] == "dcfr"
     np.testing.assert_allclose(a.current_policy().probs.sum(axis=1), 1.0)
@@ -243,18 +250,22 @@ def test_bad_input(kuhn) -> None:  # type: ignore[no-untyped-def]
         CFRSolver(kuhn).run(2.5)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="player"):
         best_response(kuhn, TabularPolicy.uniform(kuhn), 2)
-    three = compile_tree(
-        Decision(0, "a", ("x",), (Terminal((1.0, 0.0, 0.0)),)), num_players=3
-    )
+    three = compile_tree(Decision(0, "a", ("x",), (Terminal((1.0, 0.0, 0.0)),)), num_players=3)
     with pytest.raises(ValueError, match="two players"):
         solve_sequence_form(three)
     pd = matrix_game("prisoners-dilemma")
     with pytest.raises(ValueError, match="not zero-sum"):
         solve_sequence_form(pd)
     forgetful = compile_tree(
-        Decision(0, "a", ("l", "r"),
-                 tuple(Decision(0, "b", ("x", "y"), (Terminal((1.0, -1.0)), Terminal((0.0, 0.0))))
-                       for _ in range(2))),
+        Decision(
+            0,
+            "a",
+            ("l", "r"),
+            tuple(
+                Decision(0, "b", ("x", "y"), (Terminal((1.0, -1.0)), Terminal((0.0, 0.0))))
+                for _ in range(2)
+            ),
+        ),
         num_players=2,
     )
     with pytest.raises(ValueError, match="perfect recall"):

@@ -51,9 +51,7 @@ def test_nash_conv_of_same_policies_equals_openspiel(name: str) -> None:
         np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-12)
 
 
-@pytest.mark.parametrize(
-    ("name", "iterations"), [("kuhn_poker", 300), ("leduc_poker", 40)]
-)
+@pytest.mark.parametrize(("name", "iterations"), [("kuhn_poker", 300), ("leduc_poker", 40)])
 @pytest.mark.parametrize("variant", ["cfr", "cfr+"])
 def test_cfr_no_worse_than_openspiel_cpp(name: str, iterations: int, variant: str) -> None:
     os_game = pyspiel.load_game(name)

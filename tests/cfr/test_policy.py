@@ -88,13 +88,13 @@ def test_bad_policies_are_refused_naming_the_infoset() -> None:
     lu[row, ~LEDUC.legal_mask[row]] = 0.5
     with pytest.raises(ValueError, match="illegal action"):
         TabularPolicy(LEDUC, lu)
+    d = TabularPolicy.uniform(KUHN).to_dict()
+    del d["policy"]["1:K|b"]
     with pytest.raises(ValueError, match="lacks 1 information set"):
-        d = TabularPolicy.uniform(KUHN).to_dict()
-        del d["policy"]["1:K|b"]
         TabularPolicy.from_dict(KUHN, d)
+    d = TabularPolicy.uniform(KUHN).to_dict()
+    d["policy"]["0:J|"] = {"raise": 1.0}
     with pytest.raises(ValueError, match="no action 'raise'"):
-        d = TabularPolicy.uniform(KUHN).to_dict()
-        d["policy"]["0:J|"] = {"raise": 1.0}
         TabularPolicy.from_dict(KUHN, d)
     with pytest.raises(ValueError, match="malformed"):
         TabularPolicy.from_json(KUHN, "{not json")

@@ -37,9 +37,7 @@ def small_tree() -> Node:
     p1 = ("x", "y")
 
     def after(c: str) -> Decision:
-        kids = tuple(
-            Decision(1, "P1", p1, (leaf(1.0, -1.0), leaf(-2.0, 2.0))) for _ in ("L", "R")
-        )
+        kids = tuple(Decision(1, "P1", p1, (leaf(1.0, -1.0), leaf(-2.0, 2.0))) for _ in ("L", "R"))
         return Decision(0, f"P0:{c}", ("L", "R"), kids)
 
     return Chance((("h", 0.25, after("h")), ("t", 0.75, after("t"))))
@@ -196,7 +194,7 @@ def test_small_liars_dice_and_goofspiel() -> None:
     assert goofspiel(3).num_terminals == 3 * 2 * 36 * 1  # point orders x bids in two free turns
     with pytest.raises(ValueError, match="points_order"):
         goofspiel(4, "sideways")
-    with pytest.raises(ValueError, match="cards must be in 2..5"):
+    with pytest.raises(ValueError, match=r"cards must be in 2\.\.5"):
         goofspiel(9)
 
 

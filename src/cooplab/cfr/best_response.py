@@ -32,7 +32,7 @@ from cooplab.cfr._plan import Plan, plan_for
 from cooplab.cfr.policy import TabularPolicy
 from cooplab.games.extensive import ExtensiveGame
 
-__all__ = ["BestResponse", "best_response", "exploitability", "expected_values", "nash_conv"]
+__all__ = ["BestResponse", "best_response", "expected_values", "exploitability", "nash_conv"]
 
 
 @dataclass(frozen=True)

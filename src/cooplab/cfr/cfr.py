@@ -63,7 +63,9 @@ VARIANTS = ("cfr", "cfr+", "linear", "dcfr")
 FloatArray = npt.NDArray[np.float64]
 
 
-def _regret_matching(regret: FloatArray, mask: npt.NDArray[np.bool_], uniform: FloatArray) -> FloatArray:
+def _regret_matching(
+    regret: FloatArray, mask: npt.NDArray[np.bool_], uniform: FloatArray
+) -> FloatArray:
     """Positive regrets normalised per row; uniform where none is positive (Hart & Mas-Colell 2000)."""
     pos = np.where(mask, np.maximum(regret, 0.0), 0.0)
     tot = pos.sum(axis=1, keepdims=True)

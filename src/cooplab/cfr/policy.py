@@ -51,7 +51,9 @@ class TabularPolicy:
             raise TypeError("policy probabilities must be an array of numbers") from None
         shape = (game.num_infosets, game.max_actions)
         if arr.shape != shape:
-            raise ValueError(f"policy array has shape {arr.shape}; expected {shape} (infosets, actions)")
+            raise ValueError(
+                f"policy array has shape {arr.shape}; expected {shape} (infosets, actions)"
+            )
         if not np.all(np.isfinite(arr)):
             s = int(np.argwhere(~np.isfinite(arr))[0, 0])
             raise ValueError(f"policy at information set {game.infoset_name(s)!r} is not finite")
@@ -89,12 +91,16 @@ class TabularPolicy:
     @classmethod
     def from_weights(cls, game: ExtensiveGame, weights: npt.ArrayLike) -> TabularPolicy:
         """Normalise non-negative ``weights`` row by row; uniform where a row's legal sum is 0."""
-        w = np.where(game.legal_mask, np.clip(np.asarray(weights, dtype=np.float64), 0.0, None), 0.0)
+        w = np.where(
+            game.legal_mask, np.clip(np.asarray(weights, dtype=np.float64), 0.0, None), 0.0
+        )
         tot = w.sum(axis=1, keepdims=True)
         uni = game.legal_mask / game.infoset_num_actions[:, None]
         return cls(game, np.where(tot > 0, w / np.where(tot > 0, tot, 1.0), uni))
 
-    def action_probabilities(self, infoset: int | str, player: int | None = None) -> dict[str, float]:
+    def action_probabilities(
+        self, infoset: int | str, player: int | None = None
+    ) -> dict[str, float]:
         """``{action label: probability}`` at an information set (index or key)."""
         s = self.game.infoset_index(infoset, player) if isinstance(infoset, str) else int(infoset)
         acts = self.game.infoset_actions[s]
@@ -160,7 +166,9 @@ class TabularPolicy:
                 if a not in acts:
                     raise ValueError(f"information set {name!r} has no action {a!r} (has {acts})")
                 if isinstance(p, bool) or not isinstance(p, int | float) or not math.isfinite(p):
-                    raise ValueError(f"information set {name!r}, action {a!r}: bad probability {p!r}")
+                    raise ValueError(
+                        f"information set {name!r}, action {a!r}: bad probability {p!r}"
+                    )
                 probs[s, acts.index(a)] = float(p)
             seen.add(s)
         missing = [game.infoset_name(s) for s in range(game.num_infosets) if s not in seen]

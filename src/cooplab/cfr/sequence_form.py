@@ -90,8 +90,15 @@ def _realization_lp(
     b_eq = np.zeros(e_mat.shape[0])
     b_eq[0] = 1.0
     bounds = [(0.0, None)] * nx + [(None, None)] * nq
-    res = linprog(c, A_ub=a_ub, b_ub=np.zeros(a_ub.shape[0]), A_eq=a_eq, b_eq=b_eq,
-                  bounds=bounds, method="highs")
+    res = linprog(
+        c,
+        A_ub=a_ub,
+        b_ub=np.zeros(a_ub.shape[0]),
+        A_eq=a_eq,
+        b_eq=b_eq,
+        bounds=bounds,
+        method="highs",
+    )
     if res.status != 0:
         raise RuntimeError(f"the sequence-form LP of {game.name!r} failed: {res.message}")
     return float(-res.fun), np.asarray(res.x[:nx])
@@ -126,7 +133,9 @@ def solve_sequence_form(game: ExtensiveGame) -> tuple[float, TabularPolicy]:
     if not isinstance(game, ExtensiveGame):
         raise TypeError(f"solve_sequence_form needs an ExtensiveGame; got {type(game).__name__}")
     if game.num_players != 2:
-        raise ValueError(f"the sequence-form LP is for two players; {game.name!r} has {game.num_players}")
+        raise ValueError(
+            f"the sequence-form LP is for two players; {game.name!r} has {game.num_players}"
+        )
     total = game.utility.sum(axis=1)
     if total.size and np.ptp(total) > 1e-9 * max(1.0, float(np.abs(game.utility).max())):
         raise ValueError(
@@ -154,7 +163,10 @@ def solve_sequence_form(game: ExtensiveGame) -> tuple[float, TabularPolicy]:
     chance_reach = plan.reaches(np.asarray(game.chance_prob))[game.num_players]
     seq = _leaf_sequences(game)
     leaves = game.terminals
-    rows = [np.where(seq[p, leaves] < 0, 0, slot_to_seq[p][np.maximum(seq[p, leaves], 0)]) for p in range(2)]
+    rows = [
+        np.where(seq[p, leaves] < 0, 0, slot_to_seq[p][np.maximum(seq[p, leaves], 0)])
+        for p in range(2)
+    ]
     w = chance_reach[leaves] * game.utility[:, 0]
     a0 = sp.csr_matrix((w, (rows[0], rows[1])), shape=(counts[0], counts[1]))  # duplicates summed
     value0, x = _realization_lp(game, 0, a0, slot_to_seq, counts)
@@ -168,7 +180,9 @@ def solve_sequence_form(game: ExtensiveGame) -> tuple[float, TabularPolicy]:
         k = np.arange(a)
         slots = sets[:, None] * a + k[None, :]
         legal = game.legal_mask[sets]
-        vals = np.where(legal, np.clip(plan_p[np.maximum(slot_to_seq[p][slots], 0)], 0.0, None), 0.0)
+        vals = np.where(
+            legal, np.clip(plan_p[np.maximum(slot_to_seq[p][slots], 0)], 0.0, None), 0.0
+        )
         probs[sets] = vals / np.where(denom > 1e-12, denom, 1.0)[:, None]
         probs[sets[denom <= 1e-12]] = 0.0
     return value0, TabularPolicy.from_weights(game, probs)

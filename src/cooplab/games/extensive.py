@@ -202,7 +202,9 @@ class ExtensiveGame:
         tindex = np.full(n, -1, dtype=np.int64)
         tindex[self.terminals] = np.arange(self.terminals.size)
         self.terminal_index = _readonly(tindex)
-        self.utility = _readonly(np.asarray(utility, dtype=np.float64).reshape(-1, self.num_players))
+        self.utility = _readonly(
+            np.asarray(utility, dtype=np.float64).reshape(-1, self.num_players)
+        )
         self.infoset_player = _readonly(np.asarray(infoset_player, dtype=np.int64))
         self.infoset_keys = infoset_keys
         self.infoset_actions = infoset_actions
@@ -219,7 +221,10 @@ class ExtensiveGame:
         # Reverse assignment leaves the smallest node index per information set.
         first[self.infoset[dec[::-1]]] = dec[::-1]
         self.infoset_node = _readonly(first)
-        self._index = {(int(p), k): i for i, (p, k) in enumerate(zip(self.infoset_player, infoset_keys))}
+        self._index = {
+            (int(p), k): i
+            for i, (p, k) in enumerate(zip(self.infoset_player, infoset_keys, strict=True))
+        }
         self._sequences()
 
     # -- structure ---------------------------------------------------------------------------
@@ -272,7 +277,9 @@ class ExtensiveGame:
             try:
                 return self._index[(int(player), key)]
             except KeyError:
-                raise KeyError(f"player {player} has no information set {key!r} in {self.name!r}") from None
+                raise KeyError(
+                    f"player {player} has no information set {key!r} in {self.name!r}"
+                ) from None
         hits = [i for (pl, k), i in self._index.items() if k == key]
         if not hits:
             raise KeyError(f"no information set {key!r} in {self.name!r}")
@@ -304,7 +311,9 @@ class ExtensiveGame:
             who = int(self.player[node])
             kids = self.children(node)
             if who == TERMINAL:
-                built[node] = Terminal(tuple(float(x) for x in self.utility[self.terminal_index[node]]))
+                built[node] = Terminal(
+                    tuple(float(x) for x in self.utility[self.terminal_index[node]])
+                )
             elif who == CHANCE:
                 built[node] = Chance(
                     tuple((self.edge_label[c], float(self.chance_prob[c]), built[c]) for c in kids)  # type: ignore[misc]
@@ -320,7 +329,8 @@ class ExtensiveGame:
             for c in kids:
                 built[c] = None  # free memory as we go up
         root = built[0]
-        assert root is not None  # noqa: S101 - internal invariant, node 0 always exists
+        if root is None:  # pragma: no cover - node 0 always exists
+            raise RuntimeError("empty game tree")
         return root
 
     def __repr__(self) -> str:
@@ -414,7 +424,9 @@ def compile_tree(
             try:
                 vals = tuple(float(x) for x in pay)
             except (TypeError, ValueError):
-                raise TypeError(f"the terminal at {where(k)} has non-numeric payoffs {pay!r}") from None
+                raise TypeError(
+                    f"the terminal at {where(k)} has non-numeric payoffs {pay!r}"
+                ) from None
             if not all(math.isfinite(x) for x in vals):
                 raise ValueError(f"the terminal at {where(k)} has a non-finite payoff: {pay!r}")
             player.append(TERMINAL)
@@ -461,7 +473,9 @@ def compile_tree(
         elif isinstance(node, Decision):
             who = node.player
             if isinstance(who, bool) or not isinstance(who, numbers.Integral):
-                raise TypeError(f"the decision node at {where(k)} has player {who!r}; expected an int")
+                raise TypeError(
+                    f"the decision node at {where(k)} has player {who!r}; expected an int"
+                )
             if not 0 <= int(who) < num_players:
                 raise ValueError(
                     f"the decision node at {where(k)} has player {who}, not in 0..{num_players - 1}"

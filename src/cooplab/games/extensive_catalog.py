@@ -301,7 +301,9 @@ def matrix_game(game: NormalFormGame | str) -> ExtensiveGame:
 
         game = make(game)
     if not isinstance(game, NormalFormGame):
-        raise TypeError(f"matrix_game needs a NormalFormGame or a catalog name; got {type(game).__name__}")
+        raise TypeError(
+            f"matrix_game needs a NormalFormGame or a catalog name; got {type(game).__name__}"
+        )
     n = game.n_players
     pay = game.payoffs
     names = game.action_names
@@ -327,7 +329,9 @@ class ExtensiveGameSpec:
 
 EXTENSIVE_GAMES: tuple[ExtensiveGameSpec, ...] = (
     ExtensiveGameSpec("kuhn_poker", kuhn_poker, "Kuhn poker: 3 cards, one bet (Kuhn 1950)"),
-    ExtensiveGameSpec("leduc_poker", leduc_poker, "Leduc hold'em: 6 cards, 2 rounds (Southey et al. 2005)"),
+    ExtensiveGameSpec(
+        "leduc_poker", leduc_poker, "Leduc hold'em: 6 cards, 2 rounds (Southey et al. 2005)"
+    ),
     ExtensiveGameSpec("liars_dice", liars_dice, "Liar's dice, one die each by default"),
     ExtensiveGameSpec("goofspiel", goofspiel, "Goofspiel, 4 cards by default (Ross 1971)"),
     ExtensiveGameSpec("matrix", matrix_game, "a normal-form game as a one-shot tree (game=...)"),
@@ -352,4 +356,3 @@ def make_extensive(name: str, **params: Any) -> ExtensiveGame:
                 raise
     known = ", ".join(s.name for s in EXTENSIVE_GAMES)
     raise KeyError(f"no extensive-form game named {name!r}; known: {known}")
-

@@ -171,8 +171,15 @@ class LeducRules:
             calls = 0
             stakes += self.raise_sizes[len(s.rounds) - 1]
         contrib[p] = stakes
-        t = replace(s, rounds=rounds, contrib=(contrib[0], contrib[1]), stakes=stakes,
-                    raises=raises, calls=calls, player=1 - p)
+        t = replace(
+            s,
+            rounds=rounds,
+            contrib=(contrib[0], contrib[1]),
+            stakes=stakes,
+            raises=raises,
+            calls=calls,
+            player=1 - p,
+        )
         if len(s.rounds) == 1 and self._round_over(t):
             # Round 2 starts with player 0, after the public card.
             t = replace(t, rounds=(*rounds, ""), raises=0, calls=0, player=0)
