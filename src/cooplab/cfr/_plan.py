@@ -57,6 +57,9 @@ class Plan:
             inner = prev[game.num_children[plo:phi] > 0]
             starts = game.child_start[inner] - lo
             self.levels.append((lo, hi, par, row, inner, starts))
+        row_of = np.full(game.num_nodes, p, dtype=np.int64)
+        row_of[1:] = np.where(game.player[game.parent[1:]] >= 0, game.player[game.parent[1:]], p)
+        self.factor_slot: IntArray = row_of * game.num_nodes + np.arange(game.num_nodes)
         parent = game.parent
         has_dec_parent = np.zeros(game.num_nodes, dtype=bool)
         has_dec_parent[1:] = game.player[parent[1:]] >= 0
@@ -69,6 +72,19 @@ class Plan:
         self.infosets_of: list[IntArray] = [
             np.flatnonzero(game.infoset_player == i) for i in range(p)
         ]
+        # Per player, for the regret update: each owned edge's child, parent and slot in the
+        # player's own (infosets_of[i] x max_actions) block, and a node of each owned set.
+        local = np.zeros(game.num_infosets, dtype=np.int64)
+        for sets in self.infosets_of:
+            local[sets] = np.arange(sets.size)
+        self.player_edges: list[tuple[IntArray, IntArray, IntArray]] = []
+        for i in range(p):
+            e = self.edges_of[i]
+            child, par = self.dec_child[e], self.dec_parent[e]
+            self.player_edges.append(
+                (child, par, local[game.infoset[par]] * a + game.action[child])
+            )
+        self.set_nodes: list[IntArray] = [game.infoset_node[sets] for sets in self.infosets_of]
         self.term = game.terminals
         self.util_t = np.ascontiguousarray(game.utility.T)  # (players, terminals)
         self.mask = game.legal_mask
@@ -84,11 +100,13 @@ class Plan:
     def reaches(self, edge: FloatArray) -> FloatArray:
         """Reach contributions, shape (num_players + 1, num_nodes); the last row is chance."""
         n = self.game.num_nodes
-        reach = np.ones((self.num_players + 1, n))
-        for lo, hi, par, row, _, _ in self.levels:
-            block = reach[:, par]
-            block[row, np.arange(hi - lo)] *= edge[lo:hi]
-            reach[:, lo:hi] = block
+        # Each edge multiplies one row (its mover's); the other rows copy the parent's.
+        factor = np.ones((self.num_players + 1, n))
+        factor.reshape(-1)[self.factor_slot] = edge
+        reach = np.empty_like(factor)
+        reach[:, 0] = 1.0
+        for lo, hi, par, _, _, _ in self.levels:
+            np.multiply(reach[:, par], factor[:, lo:hi], out=reach[:, lo:hi])
         return reach
 
     def values(self, edge: FloatArray, rows: IntArray | None = None) -> FloatArray:

@@ -160,24 +160,23 @@ class CFRSolver:
         rows = np.asarray(players)
         values = plan.values(edge, rows)
         for r, i in enumerate(players):
-            e = plan.edges_of[i]
-            child, parent, slot = plan.dec_child[e], plan.dec_parent[e], plan.dec_slot[e]
+            child, parent, slot = plan.player_edges[i]
             v = values[r]
             cf = plan.counterfactual_reach(reach, i)
-            inst = np.bincount(
-                slot, weights=cf[parent] * (v[child] - v[parent]), minlength=plan.size
-            ).reshape(-1, a)
             mine = plan.infosets_of[i]
-            own = reach[i, game.infoset_node[mine]][:, None]
+            inst = np.bincount(
+                slot, weights=cf[parent] * (v[child] - v[parent]), minlength=mine.size * a
+            ).reshape(-1, a)
+            own = reach[i, plan.set_nodes[i]][:, None]
             sig = self._sigma[mine]
             if self.variant == "cfr":
-                self._regret[mine] += inst[mine]
+                self._regret[mine] += inst
                 self._avg[mine] += own * sig
             elif self.variant == "cfr+":
-                self._regret[mine] = np.maximum(self._regret[mine] + inst[mine], 0.0)
+                self._regret[mine] = np.maximum(self._regret[mine] + inst, 0.0)
                 self._avg[mine] += max(t - self.delay, 0) * own * sig
             else:  # linear, dcfr: accumulate, then discount by iteration t
-                reg = self._regret[mine] + inst[mine]
+                reg = self._regret[mine] + inst
                 ta, tb = float(t) ** self.alpha, float(t) ** self.beta
                 self._regret[mine] = np.where(reg > 0, reg * (ta / (ta + 1)), reg * (tb / (tb + 1)))
                 self._avg[mine] = (self._avg[mine] + own * sig) * (t / (t + 1.0)) ** self.gamma
