@@ -61,6 +61,7 @@ generator's ``k``-th number, as in the one-at-a-time loop.
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 import math
 import numbers
@@ -491,7 +492,7 @@ class PlayerTable:
     def n_states(self) -> int:
         return int(self.prob.shape[0])
 
-    @property
+    @functools.cached_property
     def stochastic(self) -> bool:
         return bool(np.any((self.prob > 0.0) & (self.prob < 1.0)))
 
@@ -928,8 +929,9 @@ def _tally(
 #: starts afresh (between blocks).
 NODE_BUDGET = 500_000
 #: Match-turns stepped together in one block of the general path (this bounds
-#: the nodes one block may add).
-GENERAL_BLOCK_TURNS = 100_000
+#: the nodes one block may add; the larger a block, the more matches share
+#: the cost of each turn's array operations).
+GENERAL_BLOCK_TURNS = 250_000
 
 _ATOMIC = frozenset({int, float, bool, str, bytes, complex, type(None), MatchInfo})
 _PLAIN: dict[type, bool] = {}
@@ -1144,26 +1146,32 @@ def _store() -> _Store:
 class _BatchRounds(Rounds):
     """The rounds of a batch's matches, read from the block's time-major actions."""
 
-    def __init__(self, hist: npt.NDArray[np.bool_], rows: npt.NDArray[np.int64], sides: npt.NDArray[np.int64]) -> None:
-        _, lmax, n_matches = hist.shape
-        self._flat = hist.reshape(-1)  # hist is contiguous: a view
-        self._stride = n_matches
-        self._own = sides * (lmax * n_matches) + rows
-        self._opp = (1 - sides) * (lmax * n_matches) + rows
+    def __init__(
+        self,
+        hist: npt.NDArray[np.bool_],
+        rows: npt.NDArray[np.int64],
+        sides: npt.NDArray[np.int64],
+    ) -> None:
+        self._hist = hist
+        n_matches = hist.shape[2]
+        # indices into one turn's actions of both sides, flattened (side, match)
+        self._own = sides * n_matches + rows
+        self._opp = (1 - sides) * n_matches + rows
         self.t = 0
         self.own = self.opp = np.zeros(len(rows), dtype=np.bool_)
 
     def at(self, turn: int) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
         if not 0 <= turn < self.t:
             raise ValueError(f"round {turn} has not been played (turn {self.t})")
-        off = turn * self._stride
-        return self._flat[self._own + off], self._flat[self._opp + off]
+        both = self._hist[:, turn, :].reshape(-1)
+        return both[self._own], both[self._opp]
 
-    def advance(self, t: int) -> None:
-        """Move to turn ``t`` (the last round is ``t - 1``)."""
+    def advance(self, t: int, last: npt.NDArray[np.bool_]) -> None:
+        """Move to turn ``t``; ``last`` is round ``t - 1`` of all matches, flattened (side, match)."""
         self.t = t
         if t:
-            self.own, self.opp = self.at(t - 1)
+            self.own = last[self._own]
+            self.opp = last[self._opp]
 
 
 class _BatchDraws(Draws):
@@ -1172,7 +1180,9 @@ class _BatchDraws(Draws):
 
     def __init__(self, filler: _StreamFiller, seeds: npt.NDArray[np.uint64], sides: npt.NDArray[np.int64], width: int) -> None:
         self._filler = filler
-        self._states = _stream_states(seeds, sides)
+        self._seeds = seeds
+        self._sides = sides
+        self._states: tuple[npt.NDArray[np.uint64], ...] | None = None
         self._n = len(seeds)
         self._width = max(int(width), 1)
         self._words: npt.NDArray[np.uint64] | None = None
@@ -1182,6 +1192,8 @@ class _BatchDraws(Draws):
         self._buf32 = np.zeros(self._n, dtype=U64)
 
     def _fill(self) -> None:
+        if self._states is None:  # only batches that draw pay for their streams
+            self._states = _stream_states(self._seeds, self._sides)
         self._words = self._filler.fill_raw(self._states, self._width).reshape(-1)
         self._base = np.arange(self._n, dtype=np.int64) * self._width
 
@@ -1421,10 +1433,12 @@ def _step_general(
         if groups:
             # both sides in one array, so that each batch writes its rows of
             # either side at once (rows of finished matches write past n: unused)
+            last = hist[:, t - 1, :].reshape(-1) if t else both
+            both = np.empty(2 * n_matches, dtype=np.bool_)
             both[:n] = x
             both[n_matches : n_matches + n] = y
             for g in groups:
-                g.rounds.advance(t)
+                g.rounds.advance(t, last)
                 both[g.out] = g.batch.act(g.rounds, g.draws)
             x = both[:n].copy()
             y = both[n_matches : n_matches + n].copy()
