@@ -201,6 +201,8 @@ def _parser() -> argparse.ArgumentParser:
     tournament.add_argument("--json", action="store_true", help="print the result as JSON")
     tournament.add_argument("--no-progress", action="store_true", help="no progress bar")
 
+    _add_learn_parser(sub)
+
     sub.add_parser("experiments", help="list the experiments the report runs")
 
     run = sub.add_parser("run", help="run one experiment and print its result")
@@ -666,6 +668,110 @@ def _configure_logging(*, debug: bool) -> None:
         logger.setLevel(logging.DEBUG)
 
 
+#: The learners of `cooplab learn` (cooplab.learning.LEARNERS; a test keeps the two equal).
+LEARNER_NAMES = (
+    "fictitious-play",
+    "smooth-fictitious-play",
+    "replicator",
+    "q-learning",
+    "iga",
+    "wolf-iga",
+    "wolf-phc",
+    "hedge",
+    "regret-matching",
+)
+
+
+def _add_learn_parser(sub: Any) -> None:
+    learn = sub.add_parser(
+        "learn",
+        help="run a learning dynamic on a catalog game and say whether it converges or cycles",
+        description="Run a learner (every player learning at once) on a game from "
+        "`cooplab games`; print the final and time-averaged policies, their NashConv and "
+        "whether the last iterate converged or keeps cycling.",
+    )
+    learn.add_argument("game", help="a game from `cooplab games`")
+    learn.add_argument("--learner", required=True, choices=LEARNER_NAMES, help="the dynamic")
+    learn.add_argument("--steps", type=int, default=1000, help="steps (default 1000)")
+    learn.add_argument("--seed", type=_seed, default=0, help="seed (default 0)")
+    learn.add_argument(
+        "--param", action="append", default=[], metavar="K=V", help="a learner parameter"
+    )
+    learn.add_argument(
+        "--game-param", action="append", default=[], metavar="K=V", help="a game parameter"
+    )
+    learn.add_argument("--plot", default=None, metavar="FILE", help="write the trajectory (PNG)")
+    learn.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+
+def _cmd_learn(args: argparse.Namespace) -> int:
+    from cooplab.games.catalog import GAMES
+    from cooplab.learning import make_learner, parse_learner_params, summarize_run
+    from cooplab.runtime.serialize import to_jsonable
+
+    if args.steps < 1:
+        raise UsageError(f"--steps must be a positive integer; got {args.steps}")
+    game = GAMES[args.game].build_from_strings(args.game_param)
+    params = parse_learner_params(args.learner, args.param)
+    learner = make_learner(args.learner, game, rng=args.seed, **params).run(args.steps)
+    summary = summarize_run(learner)
+    if args.plot:
+        from cooplab.learning import nash_conv_path, running_average
+        from cooplab.learning.plots import nash_conv_figure, trajectory_figure
+        from cooplab.report.plots import figure_to_png
+
+        path = learner.histories()
+        average = [running_average(h) for h in path]
+        sizes = game.n_actions
+        if sizes == (2, 2) or (game.n_players == 2 and set(sizes) == {3}):
+            fig = trajectory_figure(
+                path,
+                average,
+                title=f"{args.learner} on {game.name}",
+                action_names=game.action_names,
+            )
+        else:
+            steps = list(range(len(path[0])))
+            fig = nash_conv_figure(
+                {
+                    "last iterate": (steps, nash_conv_path(game, path)),
+                    "time average": (steps, nash_conv_path(game, average)),
+                },
+                title=f"{args.learner} on {game.name}",
+            )
+        with open(args.plot, "wb") as fh:
+            fh.write(figure_to_png(fig))
+    if args.json:
+        print(json.dumps(to_jsonable(summary), indent=2, allow_nan=False))
+        return EXIT_OK
+    d = summary.diagnosis
+    print(f"{args.learner} on {summary.game}: {summary.steps} steps, seed {args.seed}")
+    for i, name in enumerate(game.player_names):
+        cur = " ".join(
+            f"{a} {p:.3f}" for a, p in zip(game.action_names[i], summary.policies[i], strict=True)
+        )
+        avg = " ".join(
+            f"{a} {p:.3f}"
+            for a, p in zip(game.action_names[i], summary.average_policies[i], strict=True)
+        )
+        print(f"  {name}: now {cur} | time average {avg}")
+    print(
+        f"NashConv: last iterate {summary.nash_conv:.4g}, time average "
+        f"{summary.average_nash_conv:.4g}"
+    )
+    print(
+        f"verdict: {d.verdict} (last iterate moved {d.movement:.3f} in total variation over the "
+        f"last {d.window} steps; relative NashConv of the average {d.average_nash_conv:.3g})"
+    )
+    if summary.cce_violation is not None:
+        print(
+            f"coarse correlated equilibrium violation of the joint play: {summary.cce_violation:.4g}"
+        )
+    if args.plot:
+        print(f"plot written to {args.plot}")
+    return EXIT_OK
+
+
 COMMANDS = {
     "games": _cmd_games,
     "solve": _cmd_solve,
@@ -675,6 +781,7 @@ COMMANDS = {
     "experiments": _cmd_experiments,
     "run": _cmd_run,
     "report": _cmd_report,
+    "learn": _cmd_learn,
 }
 
 

@@ -38,7 +38,13 @@ from cooplab.learning.diagnostics import (
 )
 from cooplab.learning.fictitious_play import FictitiousPlay, SmoothFictitiousPlay
 from cooplab.learning.gradient import GradientAscent, WoLFIGA, WoLFPHC, project_simplex
-from cooplab.learning.learners import LEARNERS, make_learner, parse_learner_params
+from cooplab.learning.learners import (
+    LEARNERS,
+    LearningSummary,
+    make_learner,
+    parse_learner_params,
+    summarize_run,
+)
 from cooplab.learning.no_regret import Hedge, RegretMatching
 from cooplab.learning.q_learning import QLearning
 from cooplab.learning.replicator import ReplicatorDynamics, replicator_trajectories
@@ -50,6 +56,7 @@ __all__ = [
     "Hedge",
     "Learner",
     "LearnerDivergedError",
+    "LearningSummary",
     "QLearning",
     "RegretMatching",
     "ReplicatorDynamics",
@@ -66,4 +73,5 @@ __all__ = [
     "project_simplex",
     "replicator_trajectories",
     "running_average",
+    "summarize_run",
 ]
