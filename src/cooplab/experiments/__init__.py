@@ -8,9 +8,11 @@ from cooplab.experiments import (
     axelrod_first_tournament,
     evolution_of_cooperation,
     folk_theorem,
+    independent_learners_defect,
     n_player_dilemmas,
     nash_complexity,
     noisy_tournament,
+    non_stationarity,
     prisoners_dilemma,
     unravelling,
 )
@@ -26,6 +28,8 @@ EXPERIMENTS: tuple[Experiment, ...] = (
     folk_theorem.EXPERIMENT,  # 3.1
     unravelling.EXPERIMENT,  # 3.1
     evolution_of_cooperation.EXPERIMENT,  # 3.1
+    non_stationarity.EXPERIMENT,  # 2.2
+    independent_learners_defect.EXPERIMENT,  # 2.2
 )
 
 REGISTRY: Registry[Experiment] = Registry("experiment", EXPERIMENTS, key=lambda e: e.name)
