@@ -1178,7 +1178,13 @@ class _BatchDraws(Draws):
     """Each row's player stream (spawn child ``side`` of its match's seed), as
     64-bit outputs generated ahead, ``width`` per row, more when a row needs them."""
 
-    def __init__(self, filler: _StreamFiller, seeds: npt.NDArray[np.uint64], sides: npt.NDArray[np.int64], width: int) -> None:
+    def __init__(
+        self,
+        filler: _StreamFiller,
+        seeds: npt.NDArray[np.uint64],
+        sides: npt.NDArray[np.int64],
+        width: int,
+    ) -> None:
         self._filler = filler
         self._seeds = seeds
         self._sides = sides

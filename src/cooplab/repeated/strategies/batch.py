@@ -161,4 +161,3 @@ class Batch:
     def act(self, rounds: Rounds, draws: Draws) -> BoolArray:
         """The intended actions at turn ``rounds.t``, shape (n,), ``True`` for D."""
         raise NotImplementedError
-

@@ -1294,7 +1294,9 @@ class _OmegaBatch(Batch):
         echo = go & ~random_like
         deadlock = np.where(self.deadlock == dth, dth + 1, 0)
         self.deadlock = np.where(
-            breaking, deadlock, np.where(echo, np.where(switched, self.deadlock + 1, 0), self.deadlock)
+            breaking,
+            deadlock,
+            np.where(echo, np.where(switched, self.deadlock + 1, 0), self.deadlock),
         )
         return random_like | (echo & opp)
 
