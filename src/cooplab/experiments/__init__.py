@@ -6,6 +6,7 @@ modules here.
 
 from cooplab.experiments import (
     axelrod_first_tournament,
+    cfr_poker,
     evolution_of_cooperation,
     folk_theorem,
     independent_learners_defect,
@@ -30,6 +31,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
     evolution_of_cooperation.EXPERIMENT,  # 3.1
     non_stationarity.EXPERIMENT,  # 2.2
     independent_learners_defect.EXPERIMENT,  # 2.2
+    cfr_poker.EXPERIMENT,  # 3.2
 )
 
 REGISTRY: Registry[Experiment] = Registry("experiment", EXPERIMENTS, key=lambda e: e.name)
