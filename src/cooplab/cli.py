@@ -202,6 +202,7 @@ def _parser() -> argparse.ArgumentParser:
     tournament.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     _add_learn_parser(sub)
+    _add_cfr_parser(sub)
 
     sub.add_parser("experiments", help="list the experiments the report runs")
 
@@ -772,6 +773,146 @@ def _cmd_learn(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+#: The algorithms of `cooplab cfr`.
+CFR_ALGORITHMS = ("cfr", "cfr+", "linear", "dcfr", "es-mccfr", "os-mccfr")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a positive integer; got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"a positive integer; got {value}")
+    return value
+
+
+def _add_cfr_parser(sub: Any) -> None:
+    cfr = sub.add_parser(
+        "cfr",
+        help="solve an extensive-form game with CFR or Monte Carlo CFR, or evaluate a policy",
+        description="Run a CFR-family solver on an extensive-form game (a registry name such as "
+        "kuhn_poker or leduc_poker, with --param, or a Gambit .efg file) and report the "
+        "exploitability of its average policy; or, with --exploitability, evaluate a saved policy.",
+    )
+    cfr.add_argument(
+        "game", help="kuhn_poker, leduc_poker, liars_dice, goofspiel, matrix, or a .efg file"
+    )
+    cfr.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="K=V",
+        help="set a game parameter (repeatable)",
+    )
+    cfr.add_argument("--algorithm", choices=CFR_ALGORITHMS, default="cfr+", help="default cfr+")
+    cfr.add_argument("--iterations", type=_positive, default=1000, help="default 1000")
+    cfr.add_argument("--seed", type=_seed, default=0, help="seed of the samplers (default 0)")
+    cfr.add_argument("--save", metavar="POLICY.json", default=None, help="write the average policy")
+    cfr.add_argument(
+        "--exploitability",
+        metavar="POLICY.json",
+        default=None,
+        help="evaluate this saved policy instead of solving",
+    )
+    cfr.add_argument(
+        "--table", action="store_true", help="print the policy, one information set a line"
+    )
+    cfr.add_argument("--json", action="store_true", help="print the result as JSON")
+    cfr.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _load_extensive(name: str, params: Sequence[str]) -> Any:
+    """A registry extensive-form game by name (with parameters) or a game read from a .efg file."""
+    from pathlib import Path
+
+    path = Path(name)
+    if name.lower().endswith(".efg") or (path.exists() and path.is_file()):
+        from cooplab.games.gambit_efg import read_efg
+
+        if params:
+            raise UsageError("--param sets registry parameters; a .efg file has none")
+        if not path.is_file():
+            raise UsageError(f"no such game file: {name}")
+        return read_efg(path)
+    from cooplab.games.extensive_catalog import make_extensive
+
+    kwargs: dict[str, Any] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--param takes K=V; got {item!r}")
+        try:
+            kwargs[key] = json.loads(value)
+        except json.JSONDecodeError:
+            kwargs[key] = value
+    return make_extensive(name, **kwargs)
+
+
+def _cmd_cfr(args: argparse.Namespace) -> int:
+    import time
+
+    from cooplab.cfr.best_response import expected_values, exploitability, nash_conv
+    from cooplab.cfr.policy import TabularPolicy
+    from cooplab.experiments.cfr_poker import make_solver
+
+    game = _load_extensive(args.game, args.param)
+    out: dict[str, Any] = {"game": game.name or args.game}
+    if args.exploitability is not None:
+        if args.save:
+            raise UsageError("--save writes a solver's policy; --exploitability only evaluates one")
+        policy = TabularPolicy.from_json(game, args.exploitability)
+        out["policy_file"] = args.exploitability
+    else:
+        solver = make_solver(game, args.algorithm, rng=args.seed)
+        chunks = min(args.iterations, 20)
+        seconds = 0.0
+        with _progress_bar(args, f"{args.algorithm} on {out['game']}") as bar:
+            for k in range(1, chunks + 1):
+                start = time.perf_counter()
+                solver.run(args.iterations * k // chunks - solver.iteration)
+                seconds += time.perf_counter() - start
+                bar.update(solver.iteration, args.iterations)
+                if bar.enabled:  # the evaluation is only for the bar's label
+                    expl = exploitability(game, solver.average_policy())
+                    bar.label(
+                        f"{args.algorithm}: iteration {solver.iteration:,}, exploitability {expl:.3g}"
+                    )
+        policy = solver.average_policy()
+        out.update(
+            algorithm=args.algorithm, iterations=solver.iteration, seconds=seconds, seed=args.seed
+        )
+        if args.save:
+            policy.to_json(args.save)
+            out["saved"] = args.save
+    out["exploitability"] = float(exploitability(game, policy))
+    out["nash_conv"] = float(nash_conv(game, policy))
+    out["values"] = [float(v) for v in expected_values(game, policy)]
+    if args.json:
+        out["policy"] = policy.to_dict()["policy"]
+        print(json.dumps(out, indent=2))
+        return EXIT_OK
+    console = _console()
+    console.print(
+        f"[bold]{out['game']}[/bold]: {game.num_players} players, {game.num_nodes:,} nodes, "
+        f"{game.num_infosets:,} information sets"
+    )
+    if args.exploitability is None:
+        console.print(
+            f"{args.algorithm}: {out['iterations']:,} iterations in {out['seconds']:.3f} s"
+            + (f" (seed {args.seed})" if args.algorithm.endswith("mccfr") else "")
+        )
+    else:
+        console.print(f"policy: {args.exploitability}")
+    console.print(f"exploitability: {out['exploitability']:.6g}  (NashConv {out['nash_conv']:.6g})")
+    console.print("expected values: " + ", ".join(f"{v:.6g}" for v in out["values"]))
+    if args.table:
+        print(policy.table())
+    if args.save:
+        console.print(f"average policy written to {args.save}")
+    return EXIT_OK
+
+
 COMMANDS = {
     "games": _cmd_games,
     "solve": _cmd_solve,
@@ -782,6 +923,7 @@ COMMANDS = {
     "run": _cmd_run,
     "report": _cmd_report,
     "learn": _cmd_learn,
+    "cfr": _cmd_cfr,
 }
 
 
