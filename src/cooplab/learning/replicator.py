@@ -80,14 +80,18 @@ def _times(times: npt.ArrayLike) -> FloatArray:
 def _solve(
     rhs: Any, y0: FloatArray, t: FloatArray, rtol: float, atol: float, method: str
 ) -> FloatArray:
+    # The solver's dense output, evaluated once at every requested time, costs a fraction
+    # of ``t_eval`` (which interpolates step by step in Python).
     sol = scipy.integrate.solve_ivp(
-        rhs, (t[0], t[-1]), y0, t_eval=t, rtol=rtol, atol=atol, method=method
+        rhs, (t[0], t[-1]), y0, dense_output=True, rtol=rtol, atol=atol, method=method
     )
     if not sol.success or not np.all(np.isfinite(sol.y)):
         raise LearnerDivergedError(
             f"{_NAME}: the ODE solver failed between t={t[0]:g} and t={t[-1]:g}: {sol.message}"
         )
-    return np.asarray(sol.y.T)  # (T, dim)
+    out = np.asarray(sol.sol(t)).T  # (T, dim)
+    out[0] = y0
+    return out
 
 
 def _project(x: FloatArray) -> FloatArray:
