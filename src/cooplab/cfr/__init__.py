@@ -21,6 +21,7 @@ from cooplab.cfr.best_response import (
     nash_conv,
 )
 from cooplab.cfr.cfr import VARIANTS, CFRSolver
+from cooplab.cfr.mccfr import ExternalSamplingMCCFR, OutcomeSamplingMCCFR
 from cooplab.cfr.policy import TabularPolicy
 from cooplab.cfr.sequence_form import solve_sequence_form
 
@@ -28,6 +29,8 @@ __all__ = [
     "VARIANTS",
     "BestResponse",
     "CFRSolver",
+    "ExternalSamplingMCCFR",
+    "OutcomeSamplingMCCFR",
     "TabularPolicy",
     "best_response",
     "expected_values",
