@@ -558,7 +558,7 @@ def parse_efg_tree(text: str, *, source: str = "<string>") -> EfgTree:
     >>> parse_efg_tree('EFG 2 R "x" { "A" } p "" 2 1 "" { "a" } 0 t "" 0', source="x.efg")
     Traceback (most recent call last):
     ...
-    cooplab.games.gambit_efg.EfgFormatError: x.efg:1:24: player 2 is out of range: the file has 1 player (numbered from 1)
+    cooplab.games.gambit_efg.EfgFormatError: x.efg:1:26: player 2 is out of range: the file has 1 player (numbered from 1)
     """
     if not isinstance(text, str):
         raise TypeError(f"parse_efg_tree needs the file's text as a str; got {type(text).__name__}")
