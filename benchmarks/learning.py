@@ -1,0 +1,214 @@
+"""Time cooplab's learning dynamics against Nashpy's on the same games and steps.
+
+In one process, on random games (payoffs uniform on [0, 1), a fixed seed)
+and on the cyclic "rock-paper-scissors of n actions" (zero-sum, action i beats
+the (n-1)/2 actions after it), with 10 or more actions:
+
+Part ``replicator``
+    One-population replicator dynamics ``x' = x (A x - x A x)`` at Nashpy's
+    default time points ``linspace(0, 10, 1000)``: Nashpy's
+    ``Game(A).replicator_dynamics(y0, timepoints)`` (``scipy.integrate.odeint``)
+    against cooplab's :func:`cooplab.learning.replicator_trajectories`
+    (``solve_ivp``, RK45, rtol 1e-8), (a) from one start and (b) from K starts
+    (Nashpy: one call per start; cooplab: one call for all, the starts
+    integrated as one system). The largest difference between the two
+    trajectories is printed (they are different integrators).
+Part ``fictitious-play``
+    Nashpy's ``Game(A, B).fictitious_play(iterations, play_counts)`` (consumed
+    to the end) against cooplab's ``FictitiousPlay(game, initial=...).run(steps)``
+    (event-driven for two players) and against stepping it one ``step()`` at a
+    time. Both start from the same pair of actions (Nashpy: those play counts),
+    and on random games (no ties) the play counts must come out identical or
+    the script stops.
+
+Other parts (LOLA) are added as functions of the same shape: each returns
+the lines it prints.
+
+Usage::
+
+    python benchmarks/learning.py                    # every part
+    python benchmarks/learning.py --quick            # smaller games, fewer repeats
+    python benchmarks/learning.py --parts fictitious-play
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+
+import _common as common
+import numpy as np
+
+from cooplab.games.normal_form import NormalFormGame
+from cooplab.learning import FictitiousPlay, replicator_trajectories
+
+nashpy = common.nashpy
+TIMEPOINTS = np.linspace(0, 10, 1000)  # Nashpy's default for replicator_dynamics
+
+
+def cyclic_game(n: int) -> np.ndarray:
+    """Rock-paper-scissors of ``n`` (odd) actions: i beats the (n-1)/2 actions after it."""
+    d = (np.arange(n)[None, :] - np.arange(n)[:, None]) % n
+    return np.where(d == 0, 0.0, np.where(d <= (n - 1) // 2, 1.0, -1.0))
+
+
+def _games(sizes: list[int], rng: np.random.Generator) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    out = []
+    for n in sizes:
+        out.append((f"random {n}x{n}", rng.random((n, n)), rng.random((n, n))))
+        m = n if n % 2 else n + 1
+        a = cyclic_game(m)
+        out.append((f"cyclic RPS {m}x{m}", a, -a))
+    return out
+
+
+def part_replicator(args, repeats: int, min_time: float) -> list[str]:
+    rng = np.random.default_rng(args.seed)
+    sizes = [10, 20] if args.quick else [10, 20, 50]
+    starts = 20 if args.quick else 100
+    rows = []
+    for name, A, _ in _games(sizes, rng):
+        rows.append(_replicator_row(name, A, rng, starts, repeats, min_time))
+        print(f"  done replicator {name}", file=sys.stderr)
+    return [
+        "Replicator dynamics, one population, t in linspace(0, 10, 1000):",
+        common.markdown_table(
+            "| game | Nashpy, 1 start | cooplab, 1 start | Nashpy / cooplab | K starts "
+            "| Nashpy, K starts | cooplab, K starts (batched) | Nashpy / cooplab | max difference |",
+            rows,
+        ),
+    ]
+
+
+def _replicator_row(
+    name: str, A: np.ndarray, rng: np.random.Generator, starts: int, repeats: int, min_time: float
+) -> list[str]:
+    n = A.shape[0]
+    y0 = rng.dirichlet(np.ones(n), size=starts)
+    game = nashpy.Game(A)
+    t_np1 = common.best_time(lambda: game.replicator_dynamics(y0[0], TIMEPOINTS), repeats, min_time)
+    t_us1 = common.best_time(
+        lambda: replicator_trajectories(A, y0[0], TIMEPOINTS), repeats, min_time
+    )
+    t_npk = common.best_time(
+        lambda: [game.replicator_dynamics(y, TIMEPOINTS) for y in y0], repeats, min_time, 2.0
+    )
+    t_usk = common.best_time(
+        lambda: replicator_trajectories(A, y0, TIMEPOINTS), repeats, min_time, 2.0
+    )
+    theirs = np.stack([game.replicator_dynamics(y, TIMEPOINTS) for y in y0], axis=1)
+    ours = replicator_trajectories(A, y0, TIMEPOINTS)
+    diff = float(np.abs(theirs - ours).max())
+    return [
+        name,
+        common.fmt_time(t_np1),
+        common.fmt_time(t_us1),
+        common.fmt_ratio(t_np1, t_us1),
+        str(starts),
+        common.fmt_time(t_npk),
+        common.fmt_time(t_usk),
+        common.fmt_ratio(t_npk, t_usk),
+        f"{diff:.1e}",
+    ]
+
+
+def _nashpy_fp(A: np.ndarray, B: np.ndarray, steps: int, first: tuple[int, int]) -> list:
+    counts = [np.eye(A.shape[0])[first[0]], np.eye(A.shape[1])[first[1]]]
+    *_, last = nashpy.Game(A, B).fictitious_play(iterations=steps, play_counts=counts)
+    return last
+
+
+def part_fictitious_play(args, repeats: int, min_time: float) -> list[str]:
+    rng = np.random.default_rng(args.seed + 1)
+    sizes = [10, 50] if args.quick else [10, 50, 200]
+    steps = 2000 if args.quick else 10000
+    rows = []
+    for name, A, B in _games(sizes, rng):
+        rows.append(_fp_row(name, A, B, rng, steps, repeats, min_time))
+        print(f"  done fictitious play {name}", file=sys.stderr)
+    return [
+        "Fictitious play (two players, simultaneous):",
+        common.markdown_table(
+            "| game | steps | Nashpy | cooplab run() | Nashpy / cooplab | cooplab step() loop "
+            "| Nashpy / step loop | same play counts |",
+            rows,
+        ),
+    ]
+
+
+def _fp_row(
+    name: str,
+    A: np.ndarray,
+    B: np.ndarray,
+    rng: np.random.Generator,
+    steps: int,
+    repeats: int,
+    min_time: float,
+) -> list[str]:
+    game = NormalFormGame.from_bimatrix(A, B)
+    first = (int(rng.integers(A.shape[0])), int(rng.integers(A.shape[1])))
+
+    def ours_fast() -> FictitiousPlay:
+        return FictitiousPlay(game, initial=first, rng=0).run(steps)
+
+    def ours_steps() -> FictitiousPlay:
+        fp = FictitiousPlay(game, initial=first, rng=0)
+        for _ in range(steps):
+            fp.step()
+        return fp
+
+    t_np = common.best_time(lambda: _nashpy_fp(A, B, steps, first), repeats, min_time, 2.0)
+    t_fast = common.best_time(ours_fast, repeats, min_time, 2.0)
+    t_step = common.best_time(ours_steps, repeats, min_time, 2.0)
+    same = "ties: not compared"
+    if name.startswith("random"):
+        theirs = _nashpy_fp(A, B, steps, first)
+        fp = ours_fast()
+        counts = [h.sum(axis=0) for h in fp.histories()]
+        if not all(np.array_equal(c, t) for c, t in zip(counts, theirs, strict=True)):
+            sys.exit(f"fictitious play on {name}: cooplab's play counts differ from Nashpy's")
+        same = "yes"
+    return [
+        name,
+        str(steps),
+        common.fmt_time(t_np),
+        common.fmt_time(t_fast),
+        common.fmt_ratio(t_np, t_fast),
+        common.fmt_time(t_step),
+        common.fmt_ratio(t_np, t_step),
+        same,
+    ]
+
+
+PARTS: dict[str, Callable[..., list[str]]] = {
+    "replicator": part_replicator,
+    "fictitious-play": part_fictitious_play,
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = common.bench_parser(__doc__ or "", "seed of the random games")
+    parser.add_argument(
+        "--parts",
+        nargs="+",
+        choices=list(PARTS),
+        default=list(PARTS),
+        help="which parts to run (default: all)",
+    )
+    args, repeats, min_time = common.parse_run(parser, argv, 0.05, 0.2)
+    if nashpy is None:
+        sys.exit("this benchmark needs Nashpy (the bench extra)")
+    for line in common.machine_lines():
+        print(line)
+    print(f"Seed {args.seed}; best of {repeats} timing loops of at least {min_time:g} s each.")
+    started = time.perf_counter()
+    for part in args.parts:
+        print()
+        for line in PARTS[part](args, repeats, min_time):
+            print(line)
+    print(f"\nTotal wall time {time.perf_counter() - started:.1f} s.")
+
+
+if __name__ == "__main__":
+    main()
