@@ -26,9 +26,15 @@ All tables are stacked into global arrays (``prob[state]``,
 loop over turns steps all matches together with vectorised gathers (the
 matches sorted by length, so that the ones still running are a prefix).
 
-Strategies with neither view are stepped the same way, with two more kinds of
-side (:func:`_play_general`):
+Strategies with neither view are stepped the same way, with three more kinds
+of side (:func:`_play_general`):
 
+* a strategy with a batched twin of ``act`` (:meth:`~Strategy.as_batch`, see
+  :mod:`cooplab.repeated.strategies.batch`) is one array program per block:
+  called once per turn for all the matches (and sides) where it plays, it
+  reads their last rounds and draws from each match's own stream
+  (:class:`_BatchDraws`, NumPy's algorithms on the spawned ``PCG64``
+  streams), so its cost is per turn, not per match or per history;
 * a deterministic strategy that is not finite-state (unbounded counters,
   majorities over the whole game) is, for matches of finitely many turns, a
   finite machine on the histories it meets: its tree of histories is built
