@@ -9,7 +9,7 @@ Part ``replicator``
     default time points ``linspace(0, 10, 1000)``: Nashpy's
     ``Game(A).replicator_dynamics(y0, timepoints)`` (``scipy.integrate.odeint``)
     against cooplab's :func:`cooplab.learning.replicator_trajectories`
-    (``solve_ivp``, RK45, rtol 1e-8), (a) from one start and (b) from K starts
+    (``odeint``, rtol 1e-8, atol 1e-10), (a) from one start and (b) from K starts
     (Nashpy: one call per start; cooplab: one call for all, the starts
     integrated as one system). The largest difference between the two
     trajectories is printed (they are different integrators).
