@@ -7,6 +7,8 @@
 * After the same number of iterations, cooplab's CFR and CFR+ are no more
   exploitable than OpenSpiel's C++ ``CFRSolver`` and ``CFRPlusSolver``, both on
   the converted games and on cooplab's own builders of Kuhn and Leduc.
+* Linear and discounted CFR give OpenSpiel's Python ``LCFRSolver`` /
+  ``DCFRSolver`` exploitability on Kuhn poker.
 """
 
 from __future__ import annotations
@@ -66,3 +68,18 @@ def test_cfr_no_worse_than_openspiel_cpp(name: str, iterations: int, variant: st
     # Same algorithm, same alternating schedule: equal up to rounding, never worse.
     assert ours <= theirs * (1 + 1e-7) + 1e-12
     assert ours_own <= theirs * (1 + 1e-7) + 1e-12
+
+
+@pytest.mark.parametrize("variant", ["linear", "dcfr"])
+def test_linear_and_discounted_cfr_match_openspiel_python(variant: str) -> None:
+    # OpenSpiel's Python LCFRSolver / DCFRSolver (alpha 1.5, beta 0, gamma 2; Brown & Sandholm
+    # 2019) on Kuhn poker: the same exploitability after the same iterations.
+    dcfr = pytest.importorskip("open_spiel.python.algorithms.discounted_cfr")
+    os_game = pyspiel.load_game("kuhn_poker")
+    solver = dcfr.LCFRSolver(os_game) if variant == "linear" else dcfr.DCFRSolver(os_game)
+    for _ in range(100):
+        solver.evaluate_and_update_policy()
+    theirs = os_exploit.exploitability(os_game, solver.average_policy())
+    game = from_openspiel("kuhn_poker")
+    ours = exploitability(game, CFRSolver(game, variant).run(100).average_policy())
+    np.testing.assert_allclose(ours, theirs, rtol=1e-9)
