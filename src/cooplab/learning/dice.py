@@ -109,15 +109,25 @@ def dice_objective(theta1: Any, theta2: Any, play: Play, player: int, gamma: flo
 def _leaves(theta1: Any, theta2: Any) -> tuple[Any, Any, bool]:
     torch = require_torch()
     as_numpy = not isinstance(theta1, torch.Tensor) and not isinstance(theta2, torch.Tensor)
-    t1 = torch.as_tensor(np.asarray(theta1, dtype=float) if as_numpy else theta1, dtype=torch.float64)
-    t2 = torch.as_tensor(np.asarray(theta2, dtype=float) if as_numpy else theta2, dtype=torch.float64)
+    t1 = torch.as_tensor(
+        np.asarray(theta1, dtype=float) if as_numpy else theta1, dtype=torch.float64
+    )
+    t2 = torch.as_tensor(
+        np.asarray(theta2, dtype=float) if as_numpy else theta2, dtype=torch.float64
+    )
     _check_params("theta1", t1)
     _check_params("theta2", t2)
     t1, t2 = torch.broadcast_tensors(t1, t2)
-    return t1.detach().clone().requires_grad_(True), t2.detach().clone().requires_grad_(True), as_numpy
+    return (
+        t1.detach().clone().requires_grad_(True),
+        t2.detach().clone().requires_grad_(True),
+        as_numpy,
+    )
 
 
-def _sample(t1: Any, t2: Any, game: IteratedGame, episodes: int, length: int, rng: np.random.Generator) -> Play:
+def _sample(
+    t1: Any, t2: Any, game: IteratedGame, episodes: int, length: int, rng: np.random.Generator
+) -> Play:
     torch = require_torch()
     return sample_play(
         torch.sigmoid(t1).detach().numpy(),
@@ -174,7 +184,7 @@ def dice_lola_directions(
     :func:`cooplab.learning.lola.lola_directions` with
     ``correction="lookahead"``. Arrays in, arrays out.
     """
-    torch = require_torch()
+    require_torch()
     g = iterated_game(game)
     gm = _gamma(g, gamma, "LOLA-DiCE")
     eta = check_number("LOLA-DiCE", "eta", eta, low=0.0)
@@ -182,7 +192,9 @@ def dice_lola_directions(
     length = int(check_number("LOLA-DiCE", "length", length, low=1, integer=True))
     gen = as_generator(rng)
     t1, t2, as_numpy = _leaves(theta1, theta2)
-    d1, d2 = _dice_directions(t1, t2, g, gm, eta, (bool(lola[0]), bool(lola[1])), episodes, length, gen)
+    d1, d2 = _dice_directions(
+        t1, t2, g, gm, eta, (bool(lola[0]), bool(lola[1])), episodes, length, gen
+    )
     return (d1.numpy(), d2.numpy()) if as_numpy else (d1, d2)
 
 
@@ -202,15 +214,17 @@ def _dice_directions(
     need = any(lola) and eta > 0
     l1 = dice_objective(t1, t2, play, 0, gamma).sum()
     l2 = dice_objective(t1, t2, play, 1, gamma).sum()
-    g11, g12 = torch.autograd.grad(l1, (t1, t2), create_graph=need, retain_graph=True)
-    g21, g22 = torch.autograd.grad(l2, (t1, t2), create_graph=need)
+    (g11,) = torch.autograd.grad(l1, t1, create_graph=need, retain_graph=True)
+    (g22,) = torch.autograd.grad(l2, t2, create_graph=need)
     d1, d2 = g11.detach(), g22.detach()
     if not need:
         return d1, d2
     if lola[0]:
         ahead2 = t2 + eta * g22  # agent 2's imagined naive step, a function of theta_1
         play_a = _sample(t1, ahead2, game, episodes, length, rng)
-        (d1,) = torch.autograd.grad(dice_objective(t1, ahead2, play_a, 0, gamma).sum(), t1, retain_graph=True)
+        (d1,) = torch.autograd.grad(
+            dice_objective(t1, ahead2, play_a, 0, gamma).sum(), t1, retain_graph=True
+        )
     if lola[1]:
         ahead1 = t1 + eta * g11
         play_b = _sample(ahead1, t2, game, episodes, length, rng)
@@ -300,7 +314,15 @@ class DiCELOLA:
         t2 = self._theta[:, 1].detach().clone().requires_grad_(True)
         lola = (self._kinds[0] == "lola", self._kinds[1] == "lola")
         d1, d2 = _dice_directions(
-            t1, t2, self._game, self._gamma, self._eta, lola, self._episodes, self._length, self._rng
+            t1,
+            t2,
+            self._game,
+            self._gamma,
+            self._eta,
+            lola,
+            self._episodes,
+            self._length,
+            self._rng,
         )
         new = self._theta + self._lr * torch.stack([d1, d2], dim=1)
         self._t += 1

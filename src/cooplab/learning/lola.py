@@ -73,7 +73,7 @@ from cooplab.learning.base import LearnerDivergedError, check_number
 from cooplab.runtime.rng import RngLike, as_generator
 
 if TYPE_CHECKING:
-    import torch
+    pass
 
 __all__ = [
     "GAMES",
