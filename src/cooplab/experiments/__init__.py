@@ -10,6 +10,7 @@ from cooplab.experiments import (
     evolution_of_cooperation,
     folk_theorem,
     independent_learners_defect,
+    lola,
     n_player_dilemmas,
     nash_complexity,
     noisy_tournament,
@@ -31,6 +32,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
     evolution_of_cooperation.EXPERIMENT,  # 3.1
     non_stationarity.EXPERIMENT,  # 2.2
     independent_learners_defect.EXPERIMENT,  # 2.2
+    lola.EXPERIMENT,  # 2.2
     cfr_poker.EXPERIMENT,  # 3.2
 )
 
