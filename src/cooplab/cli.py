@@ -202,6 +202,7 @@ def _parser() -> argparse.ArgumentParser:
     tournament.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     _add_learn_parser(sub)
+    _add_lola_parser(sub)
     _add_cfr_parser(sub)
 
     sub.add_parser("experiments", help="list the experiments the report runs")
@@ -705,6 +706,72 @@ def _add_learn_parser(sub: Any) -> None:
     learn.add_argument("--json", action="store_true", help="print the summary as JSON")
 
 
+def _add_lola_parser(sub: Any) -> None:
+    lola = sub.add_parser(
+        "lola",
+        help="train naive or LOLA learners with exact values in the iterated PD or matching pennies",
+        description="Two memory-one learners (Foerster et al. 2018, exact values), each pairing "
+        "over several seeds at once; prints the reward per round and the learned policies.",
+    )
+    lola.add_argument("--game", choices=("ipd", "imp"), default="ipd", help="default ipd")
+    lola.add_argument(
+        "--pair",
+        choices=("lola-lola", "naive-naive", "lola-naive"),
+        default="lola-lola",
+        help="the two learners (default lola-lola)",
+    )
+    lola.add_argument("--seeds", type=_workers, default=10, help="runs, batched (default 10)")
+    lola.add_argument("--steps", type=int, default=200, help="updates (default 200)")
+    lola.add_argument("--seed", type=_seed, default=0, help="seed (default 0)")
+    lola.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+
+def _cmd_lola(args: argparse.Namespace) -> int:
+    import importlib.util
+
+    if importlib.util.find_spec("torch") is None:
+        raise UsageError("cooplab lola needs torch; install it with: pip install 'cooplab[learn]'")
+    from cooplab.learning.lola import STATE_NAMES, MemoryOneLOLA
+
+    if args.steps < 0:
+        raise UsageError(f"--steps must be a non-negative integer; got {args.steps}")
+    pair = MemoryOneLOLA(args.game, args.pair, runs=args.seeds, rng=args.seed).run(args.steps)
+    rewards = pair.reward_per_step  # (runs, 2)
+    policies = pair.policies  # (runs, 2, 5)
+    summary = {
+        "game": args.game,
+        "pair": args.pair,
+        "seeds": args.seeds,
+        "steps": args.steps,
+        "gamma": pair.gamma,
+        "reward_per_step_mean": rewards.mean(axis=0).tolist(),
+        "reward_per_step_std": rewards.std(axis=0).tolist(),
+        "policy_mean": {
+            f"player {i + 1}": dict(
+                zip(STATE_NAMES, policies[:, i].mean(axis=0).tolist(), strict=True)
+            )
+            for i in range(2)
+        },
+    }
+    if args.json:
+        print(json.dumps(summary, indent=2))
+        return EXIT_OK
+    console = _console()
+    console.print(
+        f"{args.pair} in the {pair.game.title}, {args.seeds} seeds, {args.steps} updates "
+        f"(gamma {pair.gamma:g})"
+    )
+    for i, kind in enumerate(pair.learners):
+        probs = ", ".join(
+            f"{s} {m:.2f}" for s, m in zip(STATE_NAMES, policies[:, i].mean(axis=0), strict=True)
+        )
+        console.print(
+            f"  player {i + 1} ({kind}): reward per round {rewards[:, i].mean():.3f} "
+            f"+- {rewards[:, i].std():.3f}; P(first action | state): {probs}"
+        )
+    return EXIT_OK
+
+
 def _cmd_learn(args: argparse.Namespace) -> int:
     from cooplab.games.catalog import GAMES
     from cooplab.learning import make_learner, parse_learner_params, summarize_run
@@ -923,6 +990,7 @@ COMMANDS = {
     "run": _cmd_run,
     "report": _cmd_report,
     "learn": _cmd_learn,
+    "lola": _cmd_lola,
     "cfr": _cmd_cfr,
 }
 
