@@ -181,9 +181,56 @@ def _fp_row(
     ]
 
 
+def part_lola(args, repeats: int, min_time: float) -> list[str]:
+    """LOLA exact updates per second: one run at a time against runs batched as one tensor.
+
+    No peer runs here (the authors' code is TensorFlow 1), so the ratio printed
+    is batched throughput over one-run throughput, in run-updates per second.
+    """
+    from cooplab.learning.lola import MemoryOneLOLA
+
+    steps = 20 if args.quick else 50
+    rows = []
+    for game in ("ipd", "imp"):
+        for pair in ("naive-naive", "lola-lola"):
+            single = common.best_time(
+                lambda g=game, p=pair: MemoryOneLOLA(g, p, runs=1, rng=0).run(steps),
+                repeats,
+                min_time,
+                2.0,
+            )
+            for runs in (10, 100):
+                batched = common.best_time(
+                    lambda g=game, p=pair, r=runs: MemoryOneLOLA(g, p, runs=r, rng=0).run(steps),
+                    repeats,
+                    min_time,
+                    2.0,
+                )
+                rows.append(
+                    [
+                        game.upper(),
+                        pair,
+                        str(runs),
+                        f"{steps / single:,.0f}",
+                        f"{runs * steps / batched:,.0f}",
+                        f"{(runs * steps / batched) / (steps / single):.1f}x",
+                    ]
+                )
+        print(f"  done LOLA {game}", file=sys.stderr)
+    return [
+        f"LOLA with exact values (Taylor form), {steps} updates a run:",
+        common.markdown_table(
+            "| game | pairing | runs batched | run-updates/s, one run | run-updates/s, batched "
+            "| batched / one run |",
+            rows,
+        ),
+    ]
+
+
 PARTS: dict[str, Callable[..., list[str]]] = {
     "replicator": part_replicator,
     "fictitious-play": part_fictitious_play,
+    "lola": part_lola,
 }
 
 
