@@ -22,6 +22,12 @@ No-regret learners
     (Hart & Mas-Colell 2000), whose empirical joint play approaches the coarse
     correlated equilibria.
 
+LOLA (Foerster et al. 2018), torch only, imported on demand
+    :mod:`cooplab.learning.lola` (:class:`~cooplab.learning.lola.MemoryOneLOLA`:
+    naive and LOLA learners with exact values in the iterated prisoner's
+    dilemma and matching pennies, opponent modelling) and
+    :mod:`cooplab.learning.dice` (LOLA-DiCE from sampled episodes).
+
 Diagnostics (:mod:`cooplab.learning.diagnostics`) measure NashConv and the
 distance to the nearest equilibrium along a run and tell cycling from
 convergence; :mod:`cooplab.learning.plots` draws trajectories.
