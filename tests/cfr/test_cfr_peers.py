@@ -83,3 +83,17 @@ def test_linear_and_discounted_cfr_match_openspiel_python(variant: str) -> None:
     game = from_openspiel("kuhn_poker")
     ours = exploitability(game, CFRSolver(game, variant).run(100).average_policy())
     np.testing.assert_allclose(ours, theirs, rtol=1e-9)
+
+
+@pytest.mark.slow
+def test_liars_dice_value_equals_openspiels_game() -> None:
+    # The one-die Liar's dice value the core tests cite for cooplab's builder
+    # (-7/258, test_cfr.py) holds on OpenSpiel's own liars_dice rules, converted
+    # node by node, whose tree has as many information sets as ours.
+    from cooplab.cfr import solve_sequence_form
+    from cooplab.games.extensive_catalog import liars_dice
+
+    theirs = from_openspiel(pyspiel.load_game("liars_dice", {"numdice": 1}))
+    assert theirs.num_infosets == liars_dice().num_infosets
+    value, _ = solve_sequence_form(theirs)
+    np.testing.assert_allclose(value, -7 / 258, atol=1e-7)
