@@ -204,6 +204,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_learn_parser(sub)
     _add_lola_parser(sub)
     _add_cfr_parser(sub)
+    _add_marl_parser(sub)
 
     sub.add_parser("experiments", help="list the experiments the report runs")
 
@@ -980,6 +981,132 @@ def _cmd_cfr(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_marl_parser(sub: Any) -> None:
+    marl = sub.add_parser(
+        "marl",
+        help="train and evaluate cooperative MARL agents (IQL, VDN, QMIX, COMA, IPPO, MAPPO, MAVEN)",
+        description="Cooperative multi-agent RL on cooplab's batched environments (torch).",
+    )
+    msub = marl.add_subparsers(dest="marl_command", metavar="COMMAND", required=True)
+    tr = msub.add_parser("train", help="train ALGO on ENV; writes log.csv and checkpoint.pt")
+    tr.add_argument("algorithm", metavar="ALGO", help="iql, vdn, qmix, coma, ippo, mappo, maven")
+    tr.add_argument("env", metavar="ENV", help="an environment from `cooplab envs`")
+    tr.add_argument("--steps", type=int, default=20_000, help="environment steps (default 20000)")
+    tr.add_argument("--seed", type=_seed, default=0, help="seed (default 0)")
+    tr.add_argument(
+        "--out", default=None, metavar="DIR", help="folder for log.csv and checkpoint.pt"
+    )
+    tr.add_argument("--resume", action="store_true", help="continue the checkpoint in --out")
+    tr.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="K=V",
+        help="a training parameter (TrainConfig)",
+    )
+    tr.add_argument(
+        "--env-param", action="append", default=[], metavar="K=V", help="an environment parameter"
+    )
+    tr.add_argument("--json", action="store_true", help="print the summary as JSON")
+    tr.add_argument("--no-progress", action="store_true", help="no progress bar")
+    ev = msub.add_parser("eval", help="greedy episodes of a saved checkpoint")
+    ev.add_argument("checkpoint", metavar="CHECKPOINT", help="a checkpoint.pt from `marl train`")
+    ev.add_argument("env", metavar="ENV", help="the environment it was trained on")
+    ev.add_argument("--episodes", type=int, default=32, help="episodes (default 32)")
+    ev.add_argument("--seed", type=_seed, default=0, help="seed (default 0)")
+    ev.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def _parse_env_params(items: list[str]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--env-param expects K=V; got {item!r}")
+        try:
+            params[key] = json.loads(text)
+        except json.JSONDecodeError:
+            params[key] = text
+    return params
+
+
+def _cmd_marl(args: argparse.Namespace) -> int:
+    import importlib.util
+
+    if importlib.util.find_spec("torch") is None:
+        raise UsageError("cooplab marl needs torch; install it with: pip install 'cooplab[learn]'")
+    from cooplab.marl.trainer import Trainer, evaluate_checkpoint, parse_config_overrides
+    from cooplab.runtime.progress import ProgressBar
+
+    if args.marl_command == "eval":
+        returns, meta = evaluate_checkpoint(args.checkpoint, args.env, args.episodes, rng=args.seed)
+        out = {
+            **meta,
+            "episodes": len(returns),
+            "return_mean": float(returns.mean()),
+            "return_std": float(returns.std()),
+        }
+        if args.json:
+            print(json.dumps(out, indent=2))
+        else:
+            _console().print(
+                f"{meta['algorithm']} on {meta['env']} (trained {meta['t_env']:,} steps): greedy "
+                f"return {out['return_mean']:.3f} +- {out['return_std']:.3f} over {len(returns)} episodes"
+            )
+        return EXIT_OK
+    if args.steps < 1:
+        raise UsageError(f"--steps must be a positive integer; got {args.steps}")
+    config = parse_config_overrides(args.set)
+    trainer = Trainer(
+        args.algorithm,
+        args.env,
+        config,
+        rng=args.seed,
+        env_params=_parse_env_params(args.env_param),
+        out=args.out,
+        resume=args.resume,
+    )
+    with ProgressBar(
+        f"{args.algorithm} on {trainer.spec.name}", enabled=not args.no_progress and not args.json
+    ) as bar:
+
+        def on_log(row: Any) -> None:
+            bar.label(
+                f"{args.algorithm} on {trainer.spec.name}: t={row.t_env:,} "
+                f"return {row.eval_return_mean:.2f} (train {row.train_return:.2f})"
+            )
+
+        result = trainer.train(args.steps, progress=bar, on_log=on_log)
+    summary = {
+        "algorithm": result.algorithm,
+        "env": result.env,
+        "t_env": result.t_env,
+        "episodes": result.episodes,
+        "updates": result.updates,
+        "final_return": result.final_return,
+        "out": args.out,
+        "log": [
+            {
+                "t_env": r.t_env,
+                "eval_return_mean": r.eval_return_mean,
+                "train_return": r.train_return,
+            }
+            for r in result.log
+        ],
+    }
+    if args.json:
+        print(json.dumps(summary, indent=2))
+        return EXIT_OK
+    console = _console()
+    console.print(
+        f"{result.algorithm} on {result.env}: {result.t_env:,} steps, {result.episodes:,} episodes, "
+        f"{result.updates:,} updates; greedy return {result.final_return:.3f}"
+    )
+    if args.out:
+        console.print(f"log and checkpoint in {args.out}")
+    return EXIT_OK
+
+
 COMMANDS = {
     "games": _cmd_games,
     "solve": _cmd_solve,
@@ -992,6 +1119,7 @@ COMMANDS = {
     "learn": _cmd_learn,
     "lola": _cmd_lola,
     "cfr": _cmd_cfr,
+    "marl": _cmd_marl,
 }
 
 
