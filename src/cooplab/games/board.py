@@ -1,0 +1,731 @@
+"""Perfect-information two-player zero-sum board games, batched.
+
+A :class:`BoardGame` is a stateless rules object; positions live in a
+:class:`BoardState`, a frozen dataclass of arrays whose first axis is the
+batch, so that many positions (many games, many search leaves, many rollouts)
+are stepped by one call. The games:
+
+- ``tic_tac_toe``: 3x3, three in a row; a draw under perfect play
+  (the game tree is small enough that :mod:`cooplab.selfplay.alphabeta` solves
+  it outright).
+- ``connect_four``: 6 rows x 7 columns with gravity, four in a row; a
+  first-player win under perfect play (Allis 1988; Allen 1989).
+- ``othello6``: Othello on a 6x6 board, flips in eight directions, passes when
+  a player has no move, the game ends when neither has one; the second player
+  (white) wins 16-20 under perfect play (Feinstein 1993). Othello is chosen
+  over Hex for the larger tree because its rules exercise what the other two
+  games do not: a move changes many cells, and the player to move does not
+  simply alternate (passes), so code written against this API cannot assume
+  either.
+
+Conventions
+-----------
+- ``board`` is ``(B, rows, cols)`` int8, 0 empty, 1 the first player's
+  pieces (X, red, black), 2 the second's (O, yellow, white).
+- Players are 0 and 1; ``to_play`` says whose move it is.
+- Actions are flat integers: a cell ``row * cols + col`` in tic-tac-toe and
+  Othello (Othello's last action, ``rows * cols``, is the pass), a column in
+  Connect Four.
+- :meth:`BoardGame.returns` is ``(B, 2)``: +1 for the winner, -1 for the
+  loser, 0 for both on a draw or at a position that is not terminal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import numbers
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import numpy.typing as npt
+
+from cooplab.runtime.registry import Registry
+
+__all__ = [
+    "BOARD_GAMES",
+    "BoardGame",
+    "BoardState",
+    "ConnectFour",
+    "Othello6",
+    "TicTacToe",
+    "concat_states",
+    "get_board_game",
+]
+
+#: ``outcome`` codes stored in a :class:`BoardState`.
+ONGOING, WIN0, WIN1, DRAW = -1, 0, 1, 2
+
+
+@dataclass(frozen=True, eq=False)
+class BoardState:
+    """A batch of positions of one board game.
+
+    Attributes
+    ----------
+    board
+        ``(B, rows, cols)`` int8: 0 empty, 1 player 0's pieces, 2 player 1's.
+    to_play
+        ``(B,)`` int8, the player to move (0 or 1).
+    moves
+        ``(B,)`` int16, actions played so far (passes included).
+    outcome
+        ``(B,)`` int8: -1 ongoing, 0 player 0 won, 1 player 1 won, 2 a draw.
+        Computed once by the move that ends the game, so terminal tests are
+        free.
+
+    States are values: :meth:`BoardGame.step` returns a new state and never
+    writes into its input. ``state[i]`` and ``state.take(indices)`` select
+    rows; :func:`concat_states` joins batches.
+    """
+
+    board: npt.NDArray[np.int8]
+    to_play: npt.NDArray[np.int8]
+    moves: npt.NDArray[np.int16]
+    outcome: npt.NDArray[np.int8]
+
+    @property
+    def batch(self) -> int:
+        """The number of positions ``B``."""
+        return int(self.board.shape[0])
+
+    def __len__(self) -> int:
+        return self.batch
+
+    def take(self, indices: Any) -> BoardState:
+        """The rows ``indices`` (an integer array, a boolean mask or a slice), as a new state."""
+        if isinstance(indices, numbers.Integral) and not isinstance(indices, bool):
+            indices = [int(indices)]
+        return BoardState(
+            **{f.name: getattr(self, f.name)[indices] for f in dataclasses.fields(self)}
+        )
+
+    def __getitem__(self, indices: Any) -> BoardState:
+        """``state[i]`` is the batch of one row ``i``; arrays, masks and slices select rows."""
+        return self.take(indices)
+
+    def copy(self) -> BoardState:
+        return BoardState(
+            **{f.name: getattr(self, f.name).copy() for f in dataclasses.fields(self)}
+        )
+
+
+def concat_states(states: Sequence[BoardState]) -> BoardState:
+    """Join batches of positions of the same game along the batch axis."""
+    if not states:
+        raise ValueError("concat_states needs at least one state")
+    shapes = {s.board.shape[1:] for s in states}
+    if len(shapes) > 1:
+        raise ValueError(f"cannot join states of boards of different shapes {sorted(shapes)}")
+    return BoardState(
+        **{
+            f.name: np.concatenate([getattr(s, f.name) for s in states])
+            for f in dataclasses.fields(BoardState)
+        }
+    )
+
+
+def _as_state(s: Any, game: BoardGame) -> BoardState:
+    if not isinstance(s, BoardState):
+        raise TypeError(f"expected a BoardState of {game.name}; got {type(s).__name__}")
+    if s.board.ndim != 3 or s.board.shape[1:] != game.board_shape:
+        raise ValueError(
+            f"a {game.name} state has boards of shape (B, {game.board_shape[0]}, "
+            f"{game.board_shape[1]}); got {s.board.shape}"
+        )
+    return s
+
+
+class BoardGame:
+    """The rules of a two-player zero-sum perfect-information board game.
+
+    Attributes
+    ----------
+    name
+        ``"tic_tac_toe"``, ``"connect_four"`` or ``"othello6"``.
+    num_actions
+        The number of flat actions ``A`` (9, 7, 37).
+    board_shape
+        ``(rows, cols)``.
+    num_planes
+        ``C`` in :meth:`encode`'s ``(B, C, rows, cols)``.
+    max_moves
+        An upper bound on the length of a game (for buffers).
+    symbols
+        Characters rendering empty, player 0's and player 1's cells.
+    """
+
+    name: ClassVar[str]
+    num_actions: ClassVar[int]
+    board_shape: ClassVar[tuple[int, int]]
+    num_planes: ClassVar[int] = 3
+    max_moves: ClassVar[int]
+    symbols: ClassVar[str] = ".XO"
+    _infer_to_play: ClassVar[bool] = True
+
+    # -- construction -------------------------------------------------------
+    def initial_states(self, batch: int = 1) -> BoardState:
+        """``batch`` copies of the opening position."""
+        if isinstance(batch, bool) or not isinstance(batch, numbers.Integral) or batch < 1:
+            raise ValueError(f"batch must be a positive integer; got {batch!r}")
+        board = np.zeros((int(batch), *self.board_shape), dtype=np.int8)
+        board[:] = self._opening()
+        return BoardState(
+            board=board,
+            to_play=np.zeros(batch, dtype=np.int8),
+            moves=np.zeros(batch, dtype=np.int16),
+            outcome=np.full(batch, ONGOING, dtype=np.int8),
+        )
+
+    def _opening(self) -> npt.NDArray[np.int8]:
+        return np.zeros(self.board_shape, dtype=np.int8)
+
+    def play(self, actions: Sequence[int | str]) -> BoardState:
+        """The position (batch 1) after playing ``actions`` from the opening.
+
+        Actions may be integers or strings :meth:`parse_action` accepts.
+        """
+        s = self.initial_states(1)
+        for a in actions:
+            a = self.parse_action(a) if isinstance(a, str) else a
+            s = self.step(s, np.array([a]))
+        return s
+
+    def from_board(
+        self, board: npt.ArrayLike, to_play: int | npt.ArrayLike | None = None
+    ) -> BoardState:
+        """A state from boards ``(rows, cols)`` or ``(B, rows, cols)`` of 0/1/2.
+
+        ``to_play`` defaults to the player whose turn it is by piece count
+        (fewer pieces of player 1 than player 0: player 1). The outcome is
+        computed from the board; positions that cannot arise in play (both
+        players with a line, say) are refused.
+        """
+        b = np.asarray(board)
+        if b.ndim == 2:
+            b = b[None]
+        if b.ndim != 3 or b.shape[1:] != self.board_shape:
+            raise ValueError(
+                f"{self.name} boards have shape {self.board_shape} or (B, *{self.board_shape}); "
+                f"got {np.shape(board)}"
+            )
+        if not np.isin(b, (0, 1, 2)).all():
+            raise ValueError(f"board cells must be 0 (empty), 1 or 2; got values {np.unique(b)}")
+        b = b.astype(np.int8)
+        n0 = (b == 1).sum(axis=(1, 2))
+        n1 = (b == 2).sum(axis=(1, 2))
+        if to_play is None:
+            if not self._infer_to_play:
+                raise ValueError(f"{self.name}.from_board needs to_play (passes make it ambiguous)")
+            tp = (n0 > n1).astype(np.int8)
+        else:
+            tp = np.broadcast_to(np.asarray(to_play), (b.shape[0],)).astype(np.int8)
+            if not np.isin(tp, (0, 1)).all():
+                raise ValueError(f"to_play must be 0 or 1; got {to_play!r}")
+        moves = (n0 + n1).astype(np.int16) - self._opening_pieces()
+        outcome = self._outcome_of_boards(b, tp)
+        return BoardState(board=b, to_play=tp.copy(), moves=moves, outcome=outcome)
+
+    def _opening_pieces(self) -> int:
+        return 0
+
+    def _outcome_of_boards(
+        self, board: npt.NDArray[np.int8], to_play: npt.NDArray[np.int8]
+    ) -> npt.NDArray[np.int8]:
+        raise NotImplementedError
+
+    # -- rules ----------------------------------------------------------------
+    def legal_mask(self, s: BoardState) -> npt.NDArray[np.bool_]:
+        """``(B, A)`` bool: the legal actions; all False at terminal positions."""
+        return self._legal(_as_state(s, self))
+
+    def step(self, s: BoardState, actions: npt.ArrayLike, *, validate: bool = True) -> BoardState:
+        """Play ``actions`` ``(B,)`` in the positions ``s``; a new state, ``s`` untouched.
+
+        Raises
+        ------
+        ValueError
+            On an illegal action (or any action at a terminal position), naming
+            the action and the batch index. ``validate=False`` skips the check
+            for callers (search, rollouts) that choose from :meth:`legal_mask`.
+        """
+        s = _as_state(s, self)
+        a = np.asarray(actions)
+        if validate:
+            if a.ndim == 0:
+                a = a.reshape(1)
+            if a.shape != (s.batch,):
+                raise ValueError(
+                    f"{self.name}.step needs one action per position, shape ({s.batch},); "
+                    f"got shape {a.shape}"
+                )
+            if a.size and not np.issubdtype(a.dtype, np.integer):
+                if np.issubdtype(a.dtype, np.floating) and np.all(np.mod(a, 1) == 0):
+                    a = a.astype(np.int64)
+                else:
+                    raise TypeError(f"actions must be integers; got dtype {a.dtype}")
+            bad_range = (a < 0) | (a >= self.num_actions)
+            if bad_range.any():
+                i = int(np.flatnonzero(bad_range)[0])
+                raise ValueError(
+                    f"illegal action {int(a[i])} at batch index {i} in {self.name}: "
+                    f"actions are 0..{self.num_actions - 1}"
+                )
+            legal = self._legal(s)
+            ok = legal[np.arange(s.batch), a]
+            if not ok.all():
+                i = int(np.flatnonzero(~ok)[0])
+                why = (
+                    "the game is over"
+                    if s.outcome[i] != ONGOING
+                    else f"legal: {[self.action_to_string(int(x)) for x in np.flatnonzero(legal[i])]}"
+                )
+                raise ValueError(
+                    f"illegal action {int(a[i])} ({self.action_to_string(int(a[i]))}) at batch "
+                    f"index {i} in {self.name}; {why}"
+                )
+        return self._step(s, a.astype(np.int64, copy=False))
+
+    def is_terminal(self, s: BoardState) -> npt.NDArray[np.bool_]:
+        """``(B,)`` bool: the game is over."""
+        return _as_state(s, self).outcome != ONGOING
+
+    def returns(self, s: BoardState) -> npt.NDArray[np.float64]:
+        """``(B, 2)`` float: +1/-1/0 for players 0 and 1 at terminal positions, 0 elsewhere."""
+        o = _as_state(s, self).outcome
+        r = np.zeros((o.shape[0], 2))
+        r[o == WIN0] = (1.0, -1.0)
+        r[o == WIN1] = (-1.0, 1.0)
+        return r
+
+    def to_play(self, s: BoardState) -> npt.NDArray[np.int64]:
+        """``(B,)`` int: the player to move, 0 or 1."""
+        return _as_state(s, self).to_play.astype(np.int64)
+
+    def encode(self, s: BoardState) -> npt.NDArray[np.float32]:
+        """``(B, 3, rows, cols)`` float32 planes from the view of the player to move.
+
+        Plane 0: the mover's pieces; plane 1: the opponent's; plane 2: all ones
+        when the mover is player 0 (the first player), zeros otherwise, so a
+        network can tell the colours apart where that matters (Othello).
+        """
+        s = _as_state(s, self)
+        own = (s.to_play + 1).astype(np.int8)[:, None, None]
+        out = np.empty((s.batch, 3, *self.board_shape), dtype=np.float32)
+        out[:, 0] = s.board == own
+        out[:, 1] = (s.board != own) & (s.board != 0)
+        out[:, 2] = (s.to_play == 0)[:, None, None]
+        return out
+
+    def key(self, s: BoardState) -> list[bytes]:
+        """A hashable key per position (board bytes and the player to move)."""
+        s = _as_state(s, self)
+        flat = np.concatenate(
+            [s.board.reshape(s.batch, -1), s.to_play[:, None].astype(np.int8)], axis=1
+        )
+        return [row.tobytes() for row in flat]
+
+    def heuristic(self, s: BoardState) -> npt.NDArray[np.float64]:
+        """``(B,)`` a static evaluation in (-1, 1) from the mover's view, for depth-limited search.
+
+        0 by default; terminal positions are scored by the search, not here.
+        """
+        return np.zeros(_as_state(s, self).batch)
+
+    # -- text -------------------------------------------------------------------
+    def action_to_string(self, action: int) -> str:
+        return str(int(action))
+
+    def parse_action(self, text: str | int) -> int:
+        """An action from text: an integer, or the game's coordinates (``c3`` in Othello).
+
+        Raises ``ValueError`` naming the text when it is not an action of this game.
+        """
+        if isinstance(text, numbers.Integral) and not isinstance(text, bool):
+            value = int(text)
+        else:
+            t = str(text).strip().lower()
+            try:
+                value = int(t)
+            except ValueError:
+                value = self._parse_coordinates(t)
+        if not 0 <= value < self.num_actions:
+            raise ValueError(
+                f"{text!r} is not an action of {self.name} (actions 0..{self.num_actions - 1})"
+            )
+        return value
+
+    def _parse_coordinates(self, text: str) -> int:
+        raise ValueError(f"{text!r} is not an action of {self.name}: type an integer")
+
+    def render(self, s: BoardState, index: int = 0) -> str:
+        """A compact text picture of position ``index``, with whose move it is or the result."""
+        s = _as_state(s, self)
+        if not -s.batch <= index < s.batch:
+            raise IndexError(f"index {index} out of range for a batch of {s.batch}")
+        b = s.board[index]
+        rows = self.board_shape[0]
+        lines = [self._header()] if self._header() else []
+        for r in range(rows):
+            lines.append(self._row_label(r) + " ".join(self.symbols[int(v)] for v in b[r]))
+        o = int(s.outcome[index])
+        if o == ONGOING:
+            lines.append(f"{self.symbols[int(s.to_play[index]) + 1]} to play")
+        elif o == DRAW:
+            lines.append("draw")
+        else:
+            lines.append(f"{self.symbols[o + 1]} won")
+        return "\n".join(lines)
+
+    def _header(self) -> str:
+        return ""
+
+    def _row_label(self, r: int) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    # -- to implement -----------------------------------------------------------
+    def _legal(self, s: BoardState) -> npt.NDArray[np.bool_]:
+        raise NotImplementedError
+
+    def _step(self, s: BoardState, a: npt.NDArray[np.int64]) -> BoardState:
+        raise NotImplementedError
+
+
+# ---------------------------------------------------------------------------
+# k in a row: tic-tac-toe and Connect Four
+# ---------------------------------------------------------------------------
+def _windows(rows: int, cols: int, k: int) -> list[tuple[int, ...]]:
+    """All k-cell straight lines (rows, columns, both diagonals) as flat cell indices."""
+    out = []
+    for r in range(rows):
+        for c in range(cols):
+            for dr, dc in ((0, 1), (1, 0), (1, 1), (1, -1)):
+                cells = [(r + i * dr, c + i * dc) for i in range(k)]
+                if all(0 <= rr < rows and 0 <= cc < cols for rr, cc in cells):
+                    out.append(tuple(rr * cols + cc for rr, cc in cells))
+    return out
+
+
+class _KInARow(BoardGame):
+    """k in a row on a rows x cols board, with or without gravity."""
+
+    k: ClassVar[int]
+    gravity: ClassVar[bool]
+
+    def __init__(self) -> None:
+        rows, cols = self.board_shape
+        wins = _windows(rows, cols, self.k)
+        self._wins = np.array(wins, dtype=np.int64)  # (W, k)
+        per_cell = [[w for w in wins if cell in w] for cell in range(rows * cols)]
+        width = max(len(p) for p in per_cell)
+        # Pad by repeating a line through the cell: a duplicate changes no any().
+        self._cell_wins = np.array(
+            [p + [p[0]] * (width - len(p)) for p in per_cell], dtype=np.int64
+        )  # (cells, width, k)
+
+    def _legal(self, s: BoardState) -> npt.NDArray[np.bool_]:
+        ongoing = (s.outcome == ONGOING)[:, None]
+        if self.gravity:
+            return (s.board[:, 0, :] == 0) & ongoing
+        return (s.board.reshape(s.batch, -1) == 0) & ongoing
+
+    def _step(self, s: BoardState, a: npt.NDArray[np.int64]) -> BoardState:
+        B = s.batch
+        rows, cols = self.board_shape
+        idx = np.arange(B)
+        if self.gravity:
+            # The piece falls to the lowest empty cell of the column.
+            row = (s.board[idx, :, a] == 0).sum(axis=1) - 1
+            cell = row * cols + a
+        else:
+            cell = a
+        piece = (s.to_play + 1).astype(np.int8)
+        board = s.board.copy()
+        flat = board.reshape(B, -1)
+        flat[idx, cell] = piece
+        lines = flat[idx[:, None, None], self._cell_wins[cell]]  # (B, width, k)
+        won = (lines == piece[:, None, None]).all(axis=2).any(axis=1)
+        moves = s.moves + 1
+        outcome = np.where(won, s.to_play, np.where(moves >= rows * cols, DRAW, ONGOING)).astype(
+            np.int8
+        )
+        return BoardState(
+            board=board, to_play=(1 - s.to_play).astype(np.int8), moves=moves, outcome=outcome
+        )
+
+    def _outcome_of_boards(
+        self, board: npt.NDArray[np.int8], to_play: npt.NDArray[np.int8]
+    ) -> npt.NDArray[np.int8]:
+        B = board.shape[0]
+        flat = board.reshape(B, -1)
+        lines = flat[:, self._wins]  # (B, W, k)
+        win0 = (lines == 1).all(axis=2).any(axis=1)
+        win1 = (lines == 2).all(axis=2).any(axis=1)
+        if (win0 & win1).any():
+            raise ValueError("a board where both players have a line cannot arise in play")
+        if self.gravity:
+            below_empty = (board[:, 1:, :] == 0) & (board[:, :-1, :] != 0)
+            if below_empty.any():
+                raise ValueError(f"{self.name}: a piece floats above an empty cell")
+        full = (flat != 0).all(axis=1)
+        return np.where(win0, WIN0, np.where(win1, WIN1, np.where(full, DRAW, ONGOING))).astype(
+            np.int8
+        )
+
+
+class TicTacToe(_KInARow):
+    """Tic-tac-toe: 3x3, three in a row wins; actions are cells 0..8, row by row.
+
+    A draw under perfect play (solved by exhaustive search; see
+    :func:`cooplab.selfplay.alphabeta.solve`).
+    """
+
+    name = "tic_tac_toe"
+    num_actions = 9
+    board_shape = (3, 3)
+    max_moves = 9
+    k = 3
+    gravity = False
+
+
+class ConnectFour(_KInARow):
+    """Connect Four: 6 rows x 7 columns, pieces fall to the lowest empty cell, four in a row wins.
+
+    Actions are columns 0..6; row 0 is the top. A first-player win under
+    perfect play, by starting in the centre column (Allis 1988, "A
+    knowledge-based approach of Connect-Four"; Allen 1989).
+    """
+
+    name = "connect_four"
+    num_actions = 7
+    board_shape = (6, 7)
+    max_moves = 42
+    k = 4
+    gravity = True
+
+    def _header(self) -> str:
+        return " ".join(str(c) for c in range(self.board_shape[1]))
+
+    def heuristic(self, s: BoardState) -> npt.NDArray[np.float64]:
+        """Open lines: windows holding only the mover's pieces count for, the opponent's against.
+
+        Each window with ``n`` of one player's pieces and the rest empty scores
+        ``n**2``; the sum is squashed into (-1, 1) by ``tanh(score / 64)``.
+        """
+        s = _as_state(s, self)
+        lines = s.board.reshape(s.batch, -1)[:, self._wins]  # (B, W, 4)
+        own = (s.to_play + 1).astype(np.int8)[:, None, None]
+        n_own = (lines == own).sum(axis=2)
+        n_opp = ((lines != own) & (lines != 0)).sum(axis=2)
+        score = np.where(n_opp == 0, n_own**2, 0).sum(axis=1) - np.where(
+            n_own == 0, n_opp**2, 0
+        ).sum(axis=1)
+        return np.tanh(score / 64.0)
+
+
+# ---------------------------------------------------------------------------
+# Othello 6x6
+# ---------------------------------------------------------------------------
+_DIRECTIONS = ((-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1))
+
+
+class Othello6(BoardGame):
+    """Othello (Reversi) on a 6x6 board.
+
+    Player 0 is black (``X``), player 1 white (``O``); the game opens with
+    white on c3 and d4, black on d3 and c4 (the centre four), and black
+    moves first. A move places a disc that brackets a straight run of the
+    opponent's discs against one of the mover's, in any of eight directions,
+    and flips every run it brackets. A player without such a move must pass
+    (action 36, legal only then); the game ends when neither can move, and the
+    player with more discs wins. Under perfect play white wins 16-20
+    (Feinstein 1993, solved by exhaustive search).
+
+    Actions: cell ``row * 6 + col`` (coordinates ``a1``..``f6``, letter the
+    column, digit the row from the top) and 36 for the pass.
+    """
+
+    name = "othello6"
+    board_shape = (6, 6)
+    num_actions = 37
+    max_moves = 70  # 32 placements, and passes never come twice in a row
+    pass_action = 36
+    _infer_to_play = False
+
+    def __init__(self) -> None:
+        rows, cols = self.board_shape
+        n = rows * cols
+        ray_len = max(rows, cols) - 1
+        # rays[cell, d, l]: the l-th cell from `cell` in direction d; n (an
+        # always-empty sentinel) past the edge.
+        rays = np.full((n, len(_DIRECTIONS), ray_len), n, dtype=np.int64)
+        for cell in range(n):
+            r, c = divmod(cell, cols)
+            for d, (dr, dc) in enumerate(_DIRECTIONS):
+                for i in range(ray_len):
+                    rr, cc = r + (i + 1) * dr, c + (i + 1) * dc
+                    if 0 <= rr < rows and 0 <= cc < cols:
+                        rays[cell, d, i] = rr * cols + cc
+        self._rays = rays
+        self._ray_len = ray_len
+
+    def _opening(self) -> npt.NDArray[np.int8]:
+        b = np.zeros(self.board_shape, dtype=np.int8)
+        m = self.board_shape[0] // 2
+        b[m - 1, m - 1] = b[m, m] = 2
+        b[m - 1, m] = b[m, m - 1] = 1
+        return b
+
+    def _opening_pieces(self) -> int:
+        return 4
+
+    @staticmethod
+    def _extended(board: npt.NDArray[np.int8]) -> npt.NDArray[np.int8]:
+        B = board.shape[0]
+        return np.concatenate([board.reshape(B, -1), np.zeros((B, 1), np.int8)], axis=1)
+
+    def _bracketed(
+        self, vals: npt.NDArray[np.int8], piece: npt.NDArray[np.int8]
+    ) -> npt.NDArray[np.bool_]:
+        """For rays ``vals (..., L)`` from a cell, the cells a disc there would flip."""
+        p = piece.reshape(piece.shape + (1,) * (vals.ndim - 1))
+        opp = vals == (3 - p)
+        run = np.cumprod(opp, axis=-1, dtype=np.int8).astype(bool)  # the leading opponent run
+        n = run.sum(axis=-1)
+        own = vals == p
+        after = np.take_along_axis(own, np.minimum(n, self._ray_len - 1)[..., None], axis=-1)[
+            ..., 0
+        ]
+        closed = (n >= 1) & (n < self._ray_len) & after
+        return run & closed[..., None]
+
+    def _placements(
+        self, board: npt.NDArray[np.int8], to_play: npt.NDArray[np.int8]
+    ) -> npt.NDArray[np.bool_]:
+        """``(B, 36)``: the cells where the player ``to_play`` may place a disc."""
+        ext = self._extended(board)
+        vals = ext[:, self._rays]  # (B, 36, 8, L)
+        piece = (to_play + 1).astype(np.int8)
+        flips = self._bracketed(vals, piece)
+        return flips.any(axis=(2, 3)) & (ext[:, :-1] == 0)
+
+    def _legal(self, s: BoardState) -> npt.NDArray[np.bool_]:
+        place = self._placements(s.board, s.to_play)
+        ongoing = s.outcome == ONGOING
+        place &= ongoing[:, None]
+        pass_ok = ongoing & ~place.any(axis=1)
+        return np.concatenate([place, pass_ok[:, None]], axis=1)
+
+    def _step(self, s: BoardState, a: npt.NDArray[np.int64]) -> BoardState:
+        B = s.batch
+        rows, cols = self.board_shape
+        n = rows * cols
+        place = a != self.pass_action
+        ext = self._extended(s.board)
+        piece = (s.to_play + 1).astype(np.int8)
+        if place.any():
+            idx = np.flatnonzero(place)
+            cells = a[idx]
+            vals = ext[idx[:, None, None], self._rays[cells]]  # (P, 8, L)
+            flips = self._bracketed(vals, piece[idx])
+            targets = np.where(flips, self._rays[cells], n)  # sentinel where no flip
+            rows_idx = np.broadcast_to(idx[:, None, None], targets.shape)
+            ext[rows_idx, targets] = np.broadcast_to(piece[idx][:, None, None], targets.shape)
+            ext[idx, cells] = piece[idx]
+            ext[:, n] = 0
+        board = ext[:, :n].reshape(B, rows, cols).copy()
+        nxt = (1 - s.to_play).astype(np.int8)
+        moves = s.moves + 1
+        nxt_can = self._placements(board, nxt).any(axis=1)
+        outcome = np.full(B, ONGOING, dtype=np.int8)
+        stuck = ~nxt_can
+        if stuck.any():
+            me_can = self._placements(board[stuck], s.to_play[stuck]).any(axis=1)
+            over = np.flatnonzero(stuck)[~me_can]
+            outcome[over] = self._score_outcome(board[over])
+        return BoardState(board=board, to_play=nxt, moves=moves, outcome=outcome)
+
+    @staticmethod
+    def _score_outcome(board: npt.NDArray[np.int8]) -> npt.NDArray[np.int8]:
+        n0 = (board == 1).sum(axis=(1, 2))
+        n1 = (board == 2).sum(axis=(1, 2))
+        return np.where(n0 > n1, WIN0, np.where(n1 > n0, WIN1, DRAW)).astype(np.int8)
+
+    def _outcome_of_boards(
+        self, board: npt.NDArray[np.int8], to_play: npt.NDArray[np.int8]
+    ) -> npt.NDArray[np.int8]:
+        can = self._placements(board, to_play).any(axis=1)
+        other = self._placements(board, (1 - to_play).astype(np.int8)).any(axis=1)
+        over = ~can & ~other
+        out = np.full(board.shape[0], ONGOING, dtype=np.int8)
+        if over.any():
+            out[over] = self._score_outcome(board[over])
+        return out
+
+    def disc_counts(self, s: BoardState) -> npt.NDArray[np.int64]:
+        """``(B, 2)``: discs of players 0 and 1."""
+        s = _as_state(s, self)
+        return np.stack([(s.board == 1).sum(axis=(1, 2)), (s.board == 2).sum(axis=(1, 2))], 1)
+
+    def heuristic(self, s: BoardState) -> npt.NDArray[np.float64]:
+        """Corners weigh 5, other discs 1; the mover's minus the opponent's, squashed by tanh."""
+        s = _as_state(s, self)
+        w = np.ones(self.board_shape)
+        w[0, 0] = w[0, -1] = w[-1, 0] = w[-1, -1] = 5.0
+        own = (s.to_play + 1).astype(np.int8)[:, None, None]
+        mine = ((s.board == own) * w).sum(axis=(1, 2))
+        theirs = (((s.board != own) & (s.board != 0)) * w).sum(axis=(1, 2))
+        return np.tanh((mine - theirs) / 16.0)
+
+    symbols = ".XO"
+
+    def action_to_string(self, action: int) -> str:
+        action = int(action)
+        if action == self.pass_action:
+            return "pass"
+        if not 0 <= action < self.num_actions:
+            return str(action)
+        r, c = divmod(action, self.board_shape[1])
+        return f"{'abcdef'[c]}{r + 1}"
+
+    def _parse_coordinates(self, text: str) -> int:
+        if text == "pass":
+            return self.pass_action
+        if len(text) == 2 and text[0] in "abcdef" and text[1] in "123456":
+            return (int(text[1]) - 1) * self.board_shape[1] + "abcdef".index(text[0])
+        raise ValueError(
+            f"{text!r} is not an action of {self.name}: type a cell like c4 (column a-f, "
+            f"row 1-6), its number 0..35, or pass"
+        )
+
+    def _header(self) -> str:
+        return "  " + " ".join("abcdef"[: self.board_shape[1]])
+
+    def _row_label(self, r: int) -> str:
+        return f"{r + 1} "
+
+
+#: The board games, by name (``tic-tac-toe`` and ``tic_tac_toe`` both find one).
+BOARD_GAMES: Registry[BoardGame] = Registry(
+    "board game",
+    (TicTacToe(), ConnectFour(), Othello6()),
+    key=lambda g: g.name.replace("_", "-"),
+)
+
+
+def get_board_game(name: str | BoardGame) -> BoardGame:
+    """The board game called ``name`` (``"tic_tac_toe"``, ``"connect_four"``, ``"othello6"``).
+
+    A :class:`BoardGame` is returned as is. Unknown names raise
+    :class:`~cooplab.runtime.registry.UnknownNameError` (a ``ValueError``)
+    listing the known ones.
+    """
+    if isinstance(name, BoardGame):
+        return name
+    if not isinstance(name, str):
+        raise TypeError(f"a board game is named by a string; got {type(name).__name__}")
+    return BOARD_GAMES[name]
