@@ -463,17 +463,32 @@ class RothErev:
     def step(self, n: int = 1) -> RothErev:
         """Play ``n`` rounds in every run."""
         n = _positive_int("n", n, 0)
-        rows = np.arange(self.runs)
-        nstates = self.game.n_states
-        for _ in range(n):
-            u = self.rng.random((3, self.runs))
-            state = np.minimum(np.searchsorted(self._cum_prior, u[0], side="right"), nstates - 1)
-            signal = _sample_rows(self.sender_weights[rows, state], u[1])
-            act = _sample_rows(self.receiver_weights[rows, signal], u[2])
-            win = act == state
-            self.sender_weights[rows[win], state[win], signal[win]] += self.reward
-            self.receiver_weights[rows[win], signal[win], act[win]] += self.reward
-            self.successes += win
+        runs, nstates = self.runs, self.game.n_states
+        nsignals = self.sender_weights.shape[2]
+        # Flat views: row ``run * n_states + state`` of the sender's urns, ``run * n_signals +
+        # signal`` of the receiver's; one fancy index per draw instead of two.
+        sw = self.sender_weights.reshape(runs * nstates, nsignals)
+        rw = self.receiver_weights.reshape(runs * nsignals, nstates)
+        base_s = np.arange(runs) * nstates
+        base_r = np.arange(runs) * nsignals
+        done = 0
+        while done < n:
+            chunk = min(n - done, 1024)
+            u = self.rng.random((chunk, 3, runs))
+            states = np.minimum(
+                np.searchsorted(self._cum_prior, u[:, 0], side="right"), nstates - 1
+            )
+            for t in range(chunk):
+                state = states[t]
+                srow = base_s + state
+                signal = _sample_rows(sw[srow], u[t, 1])
+                rrow = base_r + signal
+                act = _sample_rows(rw[rrow], u[t, 2])
+                win = act == state
+                sw[srow[win], signal[win]] += self.reward
+                rw[rrow[win], act[win]] += self.reward
+                self.successes += win
+            done += chunk
         self.plays += n
         return self
 
