@@ -16,6 +16,7 @@ from cooplab.experiments import (
     noisy_tournament,
     non_stationarity,
     prisoners_dilemma,
+    signaling_equilibria,
     unravelling,
 )
 from cooplab.experiments.base import FAILED, HELD, NOT_HELD, Check, Experiment, Table
@@ -34,6 +35,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
     independent_learners_defect.EXPERIMENT,  # 2.2
     lola.EXPERIMENT,  # 2.2
     cfr_poker.EXPERIMENT,  # 3.2
+    signaling_equilibria.EXPERIMENT,  # 4
 )
 
 REGISTRY: Registry[Experiment] = Registry("experiment", EXPERIMENTS, key=lambda e: e.name)
