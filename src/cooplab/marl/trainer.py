@@ -36,7 +36,17 @@ from cooplab.runtime.progress import ProgressFn, null_progress
 from cooplab.runtime.rng import RngLike, as_generator
 from cooplab.runtime.store import atomic_write_bytes
 
-__all__ = ["LogRow", "TrainResult", "Trainer", "evaluate", "make_env", "make_learner", "train"]
+__all__ = [
+    "LogRow",
+    "TrainResult",
+    "Trainer",
+    "evaluate",
+    "evaluate_checkpoint",
+    "make_env",
+    "make_learner",
+    "parse_config_overrides",
+    "train",
+]
 
 log = logging.getLogger(__name__)
 
@@ -397,3 +407,64 @@ def train(
         algorithm, env, config, rng=rng, env_params=env_params, out=out, resume=resume
     )
     return trainer.train(steps, progress)
+
+
+def evaluate_checkpoint(
+    path: Path | str, env: str, episodes: int = 32, *, rng: RngLike = None
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Greedy returns of ``episodes`` episodes of a saved learner on ``env``.
+
+    The checkpoint must have been trained on ``env`` (else
+    :class:`~cooplab.marl.checkpoint.CheckpointMismatchError` names both).
+    Returns the returns ``(episodes,)`` and the checkpoint's metadata
+    (algorithm, environment, ``t_env``, configuration).
+    """
+    from cooplab.marl.checkpoint import load_checkpoint
+
+    if isinstance(episodes, bool) or not isinstance(episodes, int) or episodes < 1:
+        raise ValueError(f"episodes must be a positive integer; got {episodes!r}")
+    ck = load_checkpoint(path, env=env)
+    config = TrainConfig.from_dict(ck["config"])
+    vec = make_env(env, episodes, ck["env_params"])
+    learner = make_learner(ck["algorithm"], vec.spec, config, int(ck["seed"]))
+    learner.load_state_dict(ck["learner"])
+    returns = evaluate(learner, vec, as_generator(rng))
+    meta = {
+        "algorithm": ck["algorithm"],
+        "env": ck["env"],
+        "env_params": ck["env_params"],
+        "t_env": int(ck["t_env"]),
+        "episodes_trained": int(ck["episodes"]),
+    }
+    return returns, meta
+
+
+def parse_config_overrides(items: list[str], base: TrainConfig | None = None) -> TrainConfig:
+    """``["lr=0.001", "recurrent=false"]`` -> a :class:`TrainConfig` (types from the fields)."""
+    base = base or TrainConfig()
+    changes: dict[str, Any] = {}
+    defaults = base.to_dict()
+    for item in items:
+        key, sep, text = item.partition("=")
+        key = key.strip().replace("-", "_")
+        if not sep or key not in defaults:
+            raise ValueError(
+                f"expected K=V with K a training parameter; got {item!r} "
+                f"(parameters: {', '.join(defaults)})"
+            )
+        kind = type(defaults[key])
+        try:
+            if kind is bool:
+                if text.lower() not in ("true", "false", "1", "0", "yes", "no"):
+                    raise ValueError(text)
+                value: Any = text.lower() in ("true", "1", "yes")
+            elif kind is int:
+                value = int(text)
+            elif kind is float:
+                value = float(text)
+            else:
+                value = text
+        except ValueError:
+            raise ValueError(f"{key} must be {kind.__name__}; got {text!r}") from None
+        changes[key] = value
+    return base.replace(**changes)
