@@ -45,7 +45,8 @@ class Curve:
     """Greedy evaluation return over training, over seeds.
 
     ``steps``: the grid (environment steps); ``mean``/``std``/``low``/``high``
-    over seeds at each grid point; ``finals``: each seed's last evaluation.
+    over seeds at each grid point; ``finals``: each seed's last evaluation;
+    ``aucs``: each seed's mean return over the grid (its area under the curve).
     """
 
     label: str
@@ -57,6 +58,7 @@ class Curve:
     low: tuple[float, ...]
     high: tuple[float, ...]
     finals: tuple[float, ...]
+    aucs: tuple[float, ...]
 
     @property
     def final_mean(self) -> float:
@@ -69,8 +71,13 @@ class Curve:
 
     @property
     def auc(self) -> float:
-        """Mean return over the grid (the area under the curve, per step)."""
-        return float(np.mean(self.mean))
+        """Mean return over the grid (the area under the curve, per step), mean over seeds."""
+        return float(np.mean(self.aucs))
+
+    @property
+    def auc_sem(self) -> float:
+        a = np.asarray(self.aucs)
+        return float(a.std(ddof=1) / np.sqrt(len(a))) if len(a) > 1 else 0.0
 
 
 def _task(task: tuple[Any, ...]) -> dict[str, list[float]]:
@@ -129,6 +136,7 @@ def run_specs(
                 low=tuple(float(x) for x in c.min(0)),
                 high=tuple(float(x) for x in c.max(0)),
                 finals=tuple(float(o["final"]) for o in part),
+                aucs=tuple(float(x) for x in c.mean(1)),
             )
         )
     return curves
