@@ -128,17 +128,40 @@ def test_fictitious_play_cycles_in_shapleys_game():
     assert set(joint[switches[-12:]].tolist()) == {1, 2, 3, 5, 6, 7}  # every off-diagonal cell
 
 
-def test_event_driven_fictitious_play_equals_step_by_step():
+def _cyclic(n):
+    """Rock-paper-scissors of n (odd) actions: i beats the (n-1)/2 actions after it."""
+    d = (np.arange(n)[None, :] - np.arange(n)[:, None]) % n
+    return np.where(d == 0, 0.0, np.where(d <= (n - 1) // 2, 1.0, -1.0))
+
+
+@pytest.mark.parametrize("tie_break", ["random", "first"])
+def test_event_driven_fictitious_play_equals_step_by_step(tie_break):
+    # Integer payoffs, so ties are exact and frequent (most steps of the cyclic games
+    # draw a tie-break at random): run() must make the same draws as step().
     rng = np.random.default_rng(5)
-    games = [make("shapley"), NormalFormGame(rng.integers(0, 4, (2, 6, 5)))]
+    games = [
+        make("shapley"),
+        NormalFormGame(rng.integers(0, 4, (2, 6, 5))),
+        NormalFormGame(rng.integers(-2, 3, (2, 3, 9))),
+        NormalFormGame.from_bimatrix(_cyclic(21), -_cyclic(21)),
+    ]
     for g in games:
-        fast = FictitiousPlay(g, rng=3).run(3000)
-        slow = FictitiousPlay(g, rng=3)
+        fast = FictitiousPlay(g, rng=3, tie_break=tie_break)
+        fast.run(1)
+        fast.run(1500)
+        fast.run(1499)  # in pieces: a run starts from where the last ended
+        slow = FictitiousPlay(g, rng=3, tie_break=tie_break)
         for _ in range(3000):
             slow.step()
         for i in range(2):
             np.testing.assert_array_equal(fast.history(i), slow.history(i))
+            np.testing.assert_array_equal(fast.beliefs[i], slow.beliefs[i])
+            np.testing.assert_array_equal(fast.policies[i], slow.policies[i])
         np.testing.assert_array_equal(fast.joint_distribution, slow.joint_distribution)
+        assert fast.last_actions == slow.last_actions
+        assert fast.steps_taken == slow.steps_taken == 3000
+        # and the generator is left in the same state
+        assert fast._rng.integers(1 << 30) == slow._rng.integers(1 << 30)
 
 
 def test_fictitious_play_n_players_and_smooth_fp():

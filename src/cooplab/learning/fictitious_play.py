@@ -31,6 +31,7 @@ Fudenberg, D. & Levine, D. K. (1998). The Theory of Learning in Games. MIT Press
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -184,84 +185,130 @@ class FictitiousPlay(_Beliefs):
         # One-hot policies and counts of play from finite payoffs are always finite.
         return
 
-    def _run_length(self) -> int:
-        """Steps the current best responses stay strict best responses (two players).
-
-        With Row playing ``i`` and Column ``j`` at every step, Row's cumulative
-        payoff of action ``k`` grows by ``A[k, j]``, so ``k`` can overtake
-        ``i`` only after ``(U_i - U_k) / (A[k, j] - A[i, j])`` steps; the run
-        is stopped one step before the first such crossing, where a tie may
-        need a random draw.
-        """
-        out = np.inf
-        for me, (u, col) in enumerate(
-            (
-                (self._cum[0], self._cols[0][self._current[1]]),
-                (self._cum[1], self._cols[1][self._current[0]]),
-            )
-        ):
-            k = self._current[me]
-            gap = u[k] - u
-            rise = col - col[k]
-            catching = rise > 0
-            if np.any(catching & (gap <= _TIE * (1.0 + abs(u[k])))):
-                return 0
-            if np.any(catching):
-                out = min(out, float(np.min(gap[catching] / rise[catching])))
-        if out == np.inf:
-            return -1  # neither best response ever changes
-        return max(int(np.ceil(out)) - 2, 0)
-
     def run(self, steps: int) -> FictitiousPlay:
         """Take ``steps`` steps.
 
-        With two players the run is event-driven: while both best responses
-        stay strict, their play is constant, so the steps up to the next
-        possible switch are added at once (``O(a)`` work per switch instead of
-        per step). The play, the history and the random tie-breaks are those
-        of stepping one at a time (exactly so for integer payoffs; for others
-        the cumulative payoffs are summed in a different order, which can
-        change only ties that are within rounding).
+        With two players the run is event-driven: play is cut into segments
+        that each start with a decision (best responses, ties drawn at random
+        as :meth:`step` draws them) and continue while both actions stay
+        *strict* best responses. With Row playing ``i`` and Column ``j``,
+        Row's cumulative payoff of action ``k`` moves by ``A[k, j] - A[i, j]``
+        a step relative to ``i``'s, so the first step at which some ``k``
+        ties or overtakes is ``ceil((U_i - U_k - tol) / (A[k, j] - A[i, j]))``
+        steps away: a segment costs ``O(a)`` array work, however long it is.
+        Both players are handled as one ``(2, a)`` array (padded when their
+        action counts differ), and the history is written once at the end.
+        The play, the history and the random tie-breaks are those of stepping
+        one at a time (exactly so for integer payoffs; for others the
+        cumulative payoffs are summed in a different order, which can change
+        only ties that are within rounding).
         """
         steps = int(check_number(self.name, "steps", steps, low=0, integer=True))
         if not self._two:
             super().run(steps)
             return self
-        left = steps
-        while left > 0:
-            self.step()
-            left -= 1
-            self._current = tuple(int(p.argmax()) for p in self._policies)
-            if left == 0:
-                break
-            # Would these actions still be the strict best responses next step?
-            if any(self._best_strict(self._cum[i]) != self._current[i] for i in range(2)):
-                continue
-            run = self._run_length()
-            m = left if run < 0 else min(run, left)
-            if m <= 0:
-                continue
-            i, j = self._current
-            self._cum[0] += m * self._cols[0][j]
-            self._cum[1] += m * self._cols[1][i]
-            self._counts[0][i] += m
-            self._counts[1][j] += m
-            if self._joint_counts is not None:
-                self._joint_counts[i, j] += m
-            self._push(
-                [
-                    np.broadcast_to(self._eyes[0][i], (m, self._eyes[0].shape[0])),
-                    np.broadcast_to(self._eyes[1][j], (m, self._eyes[1].shape[0])),
-                ]
-            )
-            left -= m
+        if steps == 0:
+            return self
+        first, second, lengths = self._segments(steps)
+        self._record_segments(first, second, lengths)
         return self
 
-    def _best_strict(self, u: FloatArray) -> int:
-        """The best response when it is strict, else -1."""
-        k = int(u.argmax())
-        tied = np.count_nonzero(u >= u[k] - _TIE * (1.0 + abs(u[k])))
-        return k if tied == 1 else -1
+    def _segments(self, steps: int) -> tuple[list[int], list[int], list[int]]:
+        """Play ``steps`` steps of two-player fictitious play; the (i, j, length) of each segment."""
+        n0, n1 = self._game.n_actions
+        w = max(n0, n1)
+        # u[p]: player p's cumulative payoffs (-inf pads a smaller action set: never chosen,
+        # never catching up). inc[0, j] = A[:, j] (Row's gain when Column plays j);
+        # inc[1, i] = B[i, :] (Column's gain when Row plays i).
+        u = np.full((2, w), -np.inf)
+        u[0, :n0] = self._cum[0]
+        u[1, :n1] = self._cum[1]
+        inc = np.zeros((2, w, w))
+        inc[0, :n1, :n0] = self._cols[0]
+        inc[1, :n0, :n1] = self._cols[1]
+        inc = inc.reshape(2 * w, w)  # row j: Row's gains; row w + i: Column's gains
+        rows = np.zeros(2, dtype=np.intp)
+        step_inc = np.empty((2, w))
+        random_ties = self._random_ties
+        rng = self._rng
+        first: list[int] = []
+        second: list[int] = []
+        lengths: list[int] = []
+        left = steps
+        with np.errstate(divide="ignore", invalid="ignore"):
+            while left > 0:
+                # The decision of this step, as _best makes it, for both players at once.
+                t0, t1 = u.max(axis=1).tolist()
+                thr = np.array([[t0 - _TIE * (1.0 + abs(t0))], [t1 - _TIE * (1.0 + abs(t1))]])
+                tied = u >= thr
+                # Each player's best action is tied with itself: two in all means both strict.
+                strict = np.count_nonzero(tied) == 2
+                if strict or random_ties:
+                    i, j = tied.argmax(axis=1).tolist()
+                    if not strict and random_ties:
+                        # As _best: one draw per player with a tie, player 0 first.
+                        options = tied[0].nonzero()[0]
+                        if options.shape[0] > 1:
+                            i = int(options[rng.integers(options.shape[0])])
+                        options = tied[1].nonzero()[0]
+                        if options.shape[0] > 1:
+                            j = int(options[rng.integers(options.shape[0])])
+                else:
+                    i, j = u.argmax(axis=1).tolist()
+                rows[0] = j
+                rows[1] = w + i
+                inc.take(rows, axis=0, out=step_inc)  # (2, w): this step's payoff gains
+                m = 1
+                if strict and left > 1:
+                    # Both stay strict best responses while every other action k is below
+                    # the tie threshold: thr - u_k - s * rise_k > 0 with rise_k the gain of
+                    # k over the action played. The first step that fails is the nearest
+                    # ceil((thr - u_k) / rise_k) over the k that catch up (rise_k > 0).
+                    rise = step_inc - step_inc[(0, 1), (i, j)][:, None]
+                    rate = rise / (thr - u)  # > 0 exactly where k catches up (thr - u_k > 0)
+                    k = int(rate.argmax())
+                    if rate.flat[k] > 0:
+                        crossing = float((thr.flat[k // w] - u.flat[k]) / rise.flat[k])
+                        m = min(left, max(1, math.ceil(crossing)))
+                    else:
+                        m = left  # neither best response ever changes
+                if m == 1:
+                    u += step_inc
+                else:
+                    u += m * step_inc
+                first.append(i)
+                second.append(j)
+                lengths.append(m)
+                left -= m
+        self._cum[0][:] = u[0, :n0]
+        self._cum[1][:] = u[1, :n1]
+        return first, second, lengths
+
+    def _record_segments(self, first: list[int], second: list[int], lengths: list[int]) -> None:
+        """Counts, joint counts, the history (one-hot rows) and policies of a run of segments."""
+        reps = np.asarray(lengths)
+        m = int(reps.sum())
+        plays = []
+        for p, acts in enumerate((first, second)):
+            a = np.asarray(acts)
+            self._counts[p] += np.bincount(a, weights=reps, minlength=self._counts[p].shape[0])
+            plays.append(np.repeat(a, reps))
+        if self._joint_counts is not None:
+            np.add.at(self._joint_counts, (np.asarray(first), np.asarray(second)), reps)
+        steps = np.arange(self._t + 1, self._t + m + 1)
+        for p, h in enumerate(self._history):
+            need = self._t + m + 1
+            if need > h.shape[0]:
+                # Zeroed memory comes from the OS ready-made; only the ones are written.
+                grown = np.zeros((max(need, 2 * h.shape[0]), h.shape[1]))
+                grown[: self._t + 1] = h[: self._t + 1]
+                self._history[p] = h = grown
+            else:
+                h[self._t + 1 : need] = 0.0
+            h[steps, plays[p]] = 1.0
+        self._t += m
+        self._last_actions = (first[-1], second[-1])
+        self._policies = [self._eyes[0][first[-1]], self._eyes[1][second[-1]]]
 
 
 class SmoothFictitiousPlay(_Beliefs):
