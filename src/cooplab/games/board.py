@@ -42,6 +42,7 @@ import numpy as np
 import numpy.typing as npt
 
 from cooplab.runtime.registry import Registry
+from cooplab.runtime.rng import RngLike, as_generator
 
 __all__ = [
     "BOARD_GAMES",
@@ -333,6 +334,31 @@ class BoardGame:
         """
         return np.zeros(_as_state(s, self).batch)
 
+    def random_playouts(self, s: BoardState, rng: RngLike = None) -> npt.NDArray[np.float64]:
+        """``(B,)`` player 0's return at the end of one uniformly random playout from each position.
+
+        The rollout of UCT (Kocsis & Szepesvári 2006). Terminal positions give
+        their own return. Games may override this with a faster equivalent
+        (tic-tac-toe and Connect Four play out on bitboards); the distribution
+        of results is the same.
+        """
+        s = _as_state(s, self)
+        gen = as_generator(rng)
+        out = self.returns(s)[:, 0]
+        idx = np.flatnonzero(s.outcome == ONGOING)
+        cur = s.take(idx)
+        while idx.size:
+            mask = self._legal(cur)
+            a = np.argmax(gen.random(mask.shape) * mask, axis=1)
+            cur = self._step(cur, a)
+            done = cur.outcome != ONGOING
+            if done.any():
+                o = cur.outcome[done]
+                out[idx[done]] = np.where(o == WIN0, 1.0, np.where(o == WIN1, -1.0, 0.0))
+                idx = idx[~done]
+                cur = cur.take(~done)
+        return out
+
     # -- text -------------------------------------------------------------------
     def action_to_string(self, action: int) -> str:
         return str(int(action))
@@ -426,6 +452,89 @@ class _KInARow(BoardGame):
         self._cell_wins = np.array(
             [p + [p[0]] * (width - len(p)) for p in per_cell], dtype=np.int64
         )  # (cells, width, k)
+        # Bitboards for fast playouts: column-major, one spare bit on top of
+        # each column so shifted lines never wrap (the layout of Pons' solver).
+        h = rows + 1
+        self._bit = np.array(
+            [c * h + (rows - 1 - r) for r in range(rows) for c in range(cols)], dtype=np.uint64
+        )  # bit of each flat cell
+        self._weights = np.left_shift(np.uint64(1), self._bit)
+        self._shift_pairs = tuple((np.uint64(x), np.uint64(2 * x)) for x in (1, h, h + 1, h - 1))
+        self._bottom = np.array([1 << (c * h) for c in range(cols)], dtype=np.uint64)
+        self._top = np.array([1 << (c * h + rows - 1) for c in range(cols)], dtype=np.uint64)
+        # Small boards (tic-tac-toe: 12 bits) look lines up in a table.
+        self._line_table: npt.NDArray[np.bool_] | None = None
+        if cols * h <= 16:
+            table = self._has_line(np.arange(1 << (cols * h), dtype=np.uint64))
+            self._line_table = table
+        self._column_mask = np.array(
+            [((1 << rows) - 1) << (c * h) for c in range(cols)], dtype=np.uint64
+        )
+
+    def _bits(self, board: npt.NDArray[np.int8], piece: int) -> npt.NDArray[np.uint64]:
+        flat = (board.reshape(board.shape[0], -1) == piece).astype(np.uint64)
+        return (flat * self._weights).sum(axis=1, dtype=np.uint64)
+
+    def _has_line(self, p: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
+        if self._line_table is not None:
+            return self._line_table[p]
+        won = np.zeros(p.shape, dtype=bool)
+        for sh, sh2 in self._shift_pairs:
+            if self.k == 4:  # halving: two shifts cover four cells
+                m = p & (p >> sh)
+                won |= (m & (m >> sh2)) != 0
+            else:
+                m = p.copy()
+                for i in range(1, self.k):
+                    m &= p >> (sh * np.uint64(i))
+                won |= m != 0
+        return won
+
+    def random_playouts(self, s: BoardState, rng: RngLike = None) -> npt.NDArray[np.float64]:
+        s = _as_state(s, self)
+        gen = as_generator(rng)
+        out = self.returns(s)[:, 0]
+        idx = np.flatnonzero(s.outcome == ONGOING)
+        if not idx.size:
+            return out
+        board = s.board[idx]
+        sign = np.where(s.to_play[idx] == 0, 1.0, -1.0)  # +1 while player 0 is to move
+        # `me` holds the mover's pieces, `them` the other's.
+        first = self._bits(board, 1)
+        second = self._bits(board, 2)
+        me = np.where(sign > 0, first, second)
+        them = np.where(sign > 0, second, first)
+        moves = s.moves[idx].astype(np.int64)
+        cells = self.board_shape[0] * self.board_shape[1]
+        one = np.uint64(1)
+        alive = np.ones(idx.size, dtype=bool)
+        while True:
+            occupied = me | them
+            if self.gravity:
+                legal = (occupied[:, None] & self._top) == 0
+                col = np.argmax(gen.random(legal.shape) * legal, axis=1)
+                # adding the column's bottom bit carries up to its lowest empty cell
+                bit = (occupied + self._bottom[col]) & ~occupied & self._column_mask[col]
+            else:
+                legal = ((occupied[:, None] >> self._bit) & one) == 0
+                bit = self._weights[np.argmax(gen.random(legal.shape) * legal, axis=1)]
+            me = me | bit
+            moves += 1
+            won = self._has_line(me)
+            # Finished rows keep stepping (harmlessly) until it pays to drop them.
+            done = (won | (moves >= cells)) & alive
+            if done.any():
+                out[idx[done]] = np.where(won[done], sign[done], 0.0)
+                alive &= ~done
+                n_alive = int(alive.sum())
+                if n_alive == 0:
+                    return out
+                if 2 * n_alive <= alive.size:
+                    idx, me, them, sign, moves, alive = (
+                        x[alive] for x in (idx, me, them, sign, moves, alive)
+                    )
+            me, them = them, me
+            sign = -sign
 
     def _legal(self, s: BoardState) -> npt.NDArray[np.bool_]:
         ongoing = (s.outcome == ONGOING)[:, None]
