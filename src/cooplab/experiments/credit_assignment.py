@@ -66,7 +66,7 @@ FULL_EXPLORATION: tuple[tuple[str, Any], ...] = (
     ("epsilon_start", 1.0),
     ("epsilon_finish", 1.0),
     ("epsilon_anneal_steps", 0),
-    ("lr", 2e-3),
+    ("lr", 3e-3),
     ("updates_per_collect", 4),
     ("target_update_interval", 100),
     ("eval_episodes", 1),
@@ -129,7 +129,7 @@ class Config:
 
     seeds: int = 2
     two_step_algorithms: tuple[str, ...] = ("vdn", "qmix")
-    two_step_steps: int = 2000
+    two_step_steps: int = 1200
     climbing_algorithms: tuple[str, ...] = ()
     climbing_steps: int = 4000
     lbf_agents: tuple[int, ...] = ()
@@ -147,6 +147,7 @@ class Config:
         return cls(
             seeds=5,
             two_step_algorithms=("iql", "vdn", "qmix", "coma"),
+            two_step_steps=10_000,
             climbing_algorithms=("iql", "vdn", "qmix", "coma"),
             lbf_agents=(2, 3, 4),
         )
