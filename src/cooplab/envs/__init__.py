@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cooplab.envs.base import EnvSpec, Reset, Step, VectorEnv
+from cooplab.envs.lbf import LevelBasedForaging
 from cooplab.envs.matrix import (
     TabularTeamGame,
     climbing_game,
@@ -25,6 +26,7 @@ __all__ = [
     "ENVIRONMENTS",
     "EnvEntry",
     "EnvSpec",
+    "LevelBasedForaging",
     "Reset",
     "Step",
     "TabularTeamGame",
@@ -77,6 +79,33 @@ ENVIRONMENTS: tuple[EnvEntry, ...] = (
         "m_step_matrix_game_v1",
         m_step_matrix_game,
         "m steps (m=10), follow the first joint action's branch; optimum m+3 (Mahajan et al. 2019)",
+    ),
+    EnvEntry(
+        "level_based_foraging_v1",
+        LevelBasedForaging,
+        "level-based foraging, lbforaging's rules; size, players, max_food, sight, force_coop, ...",
+    ),
+    *(
+        EnvEntry(
+            name,
+            LevelBasedForaging,
+            f"level-based foraging {summary} (lbforaging's Foraging-{summary}-v3)",
+            {"name": name, **fixed},
+        )
+        for name, summary, fixed in (
+            ("lbf_8x8_2p_2f_v1", "8x8-2p-2f", {"size": 8, "players": 2, "max_food": 2}),
+            (
+                "lbf_8x8_2p_2f_coop_v1",
+                "8x8-2p-2f-coop",
+                {"size": 8, "players": 2, "max_food": 2, "force_coop": True},
+            ),
+            (
+                "lbf_2s_8x8_3p_2f_v1",
+                "2s-8x8-3p-2f",
+                {"size": 8, "players": 3, "max_food": 2, "sight": 2},
+            ),
+            ("lbf_8x8_4p_3f_v1", "8x8-4p-3f", {"size": 8, "players": 4, "max_food": 3}),
+        )
     ),
 )
 

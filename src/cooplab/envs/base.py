@@ -127,8 +127,7 @@ def counter_uniform(
         ^ _mix(
             episode.astype(np.uint64) * _M1
             + t.astype(np.uint64) * _GOLDEN
-            + np.uint64(stream) * _M2
-            + np.uint64(1)
+            + np.uint64((stream * 0x94D049BB133111EB + 1) & 0xFFFFFFFFFFFFFFFF)
         )
     )
     j = (np.arange(1, n + 1, dtype=np.uint64) * _GOLDEN)[None, :]
