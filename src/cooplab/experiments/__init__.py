@@ -7,6 +7,7 @@ modules here.
 from cooplab.experiments import (
     axelrod_first_tournament,
     cfr_poker,
+    emergent_language,
     evolution_of_cooperation,
     folk_theorem,
     independent_learners_defect,
@@ -36,6 +37,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
     lola.EXPERIMENT,  # 2.2
     cfr_poker.EXPERIMENT,  # 3.2
     signaling_equilibria.EXPERIMENT,  # 4
+    emergent_language.EXPERIMENT,  # 4
 )
 
 REGISTRY: Registry[Experiment] = Registry("experiment", EXPERIMENTS, key=lambda e: e.name)
