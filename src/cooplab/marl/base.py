@@ -119,6 +119,11 @@ class Learner:
         b, t, n = tb.b, tb.t, tb.n
         last = torch.cat([torch.full((b, 1, n), -1, dtype=torch.long), tb.actions], dim=1)
         x = self.agent_inputs(tb.obs, last)  # (B, T+1, N, D)
+        if not net.recurrent:  # no state to carry: every step in one call
+            rows = b * (t + 1) * n
+            zz = None if z is None else z.repeat_interleave((t + 1) * n, dim=0)
+            out, _ = net(x.reshape(rows, -1), net.initial_hidden(rows), zz)
+            return out.view(b, t + 1, n, -1)
         h = net.initial_hidden(b * n)
         zz = None if z is None else z.repeat_interleave(n, dim=0)
         outs = []
