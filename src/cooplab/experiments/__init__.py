@@ -8,6 +8,7 @@ from cooplab.experiments import (
     axelrod_first_tournament,
     cfr_poker,
     emergent_language,
+    credit_assignment,
     evolution_of_cooperation,
     folk_theorem,
     independent_learners_defect,
@@ -38,6 +39,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
     cfr_poker.EXPERIMENT,  # 3.2
     signaling_equilibria.EXPERIMENT,  # 4
     emergent_language.EXPERIMENT,  # 4
+    credit_assignment.EXPERIMENT,  # 5
 )
 
 REGISTRY: Registry[Experiment] = Registry("experiment", EXPERIMENTS, key=lambda e: e.name)
