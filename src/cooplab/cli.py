@@ -205,6 +205,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_lola_parser(sub)
     _add_cfr_parser(sub)
     _add_marl_parser(sub)
+    _add_comm_parser(sub)
 
     sub.add_parser("experiments", help="list the experiments the report runs")
 
@@ -1107,6 +1108,167 @@ def _cmd_marl(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_comm_parser(sub: Any) -> None:
+    comm = sub.add_parser(
+        "comm",
+        help="emergent communication: train Lewis or referential-game agents, analyse a run",
+        description="Train signaling agents (Lewis game: Roth-Erev or replicator; referential "
+        "game: GRU agents by REINFORCE or Gumbel-Softmax) and print the measures of the "
+        "language they learn; `comm analyze RUN` reads a saved run.",
+    )
+    csub = comm.add_subparsers(dest="comm_command", metavar="COMMAND", required=True)
+    tr = csub.add_parser("train", help="train on a game: lewis or referential")
+    tr.add_argument("game", choices=("lewis", "referential"), help="the game")
+    tr.add_argument(
+        "--method",
+        default=None,
+        help="lewis: roth-erev (default) or replicator; referential: reinforce or gumbel (default)",
+    )
+    tr.add_argument("--seed", type=_seed, default=0, help="seed (default 0)")
+    tr.add_argument("--out", default=None, metavar="DIR", help="write run.json in this folder")
+    tr.add_argument("--states", type=int, default=3, help="lewis: states (default 3)")
+    tr.add_argument(
+        "--prior",
+        default=None,
+        help="lewis: state probabilities, comma-separated (default uniform)",
+    )
+    tr.add_argument("--runs", type=int, default=200, help="lewis: runs, batched (default 200)")
+    tr.add_argument(
+        "--steps", type=int, default=None, help="plays (roth-erev), steps (replicator, training)"
+    )
+    tr.add_argument("--attributes", type=int, default=2, help="referential (default 2)")
+    tr.add_argument("--values", type=int, default=5, help="referential (default 5)")
+    tr.add_argument("--distractors", type=int, default=3, help="referential (default 3)")
+    tr.add_argument("--vocab", type=int, default=10, help="referential, with EOS (default 10)")
+    tr.add_argument("--max-len", type=int, default=3, help="referential (default 3)")
+    tr.add_argument("--holdout", type=float, default=0.2, help="referential (default 0.2)")
+    tr.add_argument("--json", action="store_true", help="print the summary as JSON")
+    tr.add_argument("--no-progress", action="store_true", help="no progress bar")
+    an = csub.add_parser("analyze", help="print the measures and the lexicon of a saved run")
+    an.add_argument("run", metavar="RUN", help="a folder written by `comm train --out`")
+    an.add_argument("--limit", type=int, default=40, help="lexicon lines to print (default 40)")
+    an.add_argument("--json", action="store_true", help="print the analysis as JSON")
+
+
+def _cmd_comm(args: argparse.Namespace) -> int:
+    from cooplab.comm import runs as comm_runs
+
+    if args.comm_command == "analyze":
+        if args.limit < 0:
+            raise UsageError(f"--limit must be a non-negative integer; got {args.limit}")
+        info = comm_runs.analyze(comm_runs.load_run(args.run))
+        if args.json:
+            print(json.dumps(info, indent=2))
+            return EXIT_OK
+        _print_comm_analysis(info, args.limit)
+        return EXIT_OK
+    if args.game == "lewis":
+        method = args.method or "roth-erev"
+        prior = None
+        if args.prior is not None:
+            try:
+                prior = tuple(float(x) for x in args.prior.split(","))
+            except ValueError:
+                raise UsageError(
+                    f"--prior takes comma-separated numbers; got {args.prior!r}"
+                ) from None
+        steps = args.steps if args.steps is not None else 5000 * args.states
+        result: Any = comm_runs.train_lewis(
+            args.states, method=method, prior=prior, runs=args.runs, budget=steps, rng=args.seed
+        )
+        config: Any = {
+            "states": args.states,
+            "prior": prior,
+            "method": method,
+            "runs": args.runs,
+            "budget": steps,
+            "seed": args.seed,
+        }
+    else:
+        import importlib.util
+
+        if importlib.util.find_spec("torch") is None:
+            raise UsageError(
+                "cooplab comm train referential needs torch; install it with: pip install 'cooplab[learn]'"
+            )
+        from cooplab.comm.referential import ReferentialConfig, train_referential
+
+        config = ReferentialConfig(
+            n_attributes=args.attributes,
+            n_values=args.values,
+            n_distractors=args.distractors,
+            vocab_size=args.vocab,
+            max_len=args.max_len,
+            holdout=args.holdout,
+            method=args.method or "gumbel",
+            steps=args.steps if args.steps is not None else 1000,
+        )
+        with _progress_bar(args, f"referential game, {config.method}") as bar:
+            result = train_referential(config, rng=args.seed, progress=bar.update)
+    data = {"kind": args.game, "config": config, "result": result}
+    from cooplab.runtime.serialize import to_jsonable
+
+    info = comm_runs.analyze(json.loads(json.dumps(to_jsonable(data))))
+    if args.out:
+        info["saved"] = str(comm_runs.save_run(args.out, args.game, config, result))
+    if args.json:
+        print(json.dumps(info, indent=2))
+        return EXIT_OK
+    _print_comm_analysis(info, 12)
+    if args.out:
+        _console().print(f"run written to {info['saved']}")
+    return EXIT_OK
+
+
+def _print_comm_analysis(info: dict[str, Any], limit: int) -> None:
+    console = _console()
+    if info["kind"] == "lewis":
+        console.print(
+            f"Lewis game, {info['n_states']} states, prior "
+            f"({', '.join(f'{p:.2f}' for p in info['prior'])}), {info['method']}, {info['runs']} runs"
+        )
+        counts = info["counts"]
+        console.print(
+            "outcomes: "
+            + ", ".join(f"{k} {v} ({v / max(1, info['runs']):.0%})" for k, v in counts.items())
+        )
+        console.print(f"expected success {info['success_mean']:.3f} +- {info['success_std']:.3f}")
+        console.print("first run's code (state -> signal -> act):")
+        for row in info["lexicon"][:limit]:
+            print(
+                f"  {row['state']} -> {row['signal']} (p {row['p_signal']:.2f}) -> "
+                f"{row['act']} (p {row['p_act']:.2f})"
+            )
+        return
+    if info["kind"] == "referential":
+        console.print(
+            f"referential game, {info['method']}: {info['objects']} objects, "
+            f"{info['distinct_messages']} distinct messages"
+        )
+        for key in (
+            "train_accuracy",
+            "test_accuracy",
+            "topographic_similarity",
+            "posdis",
+            "bosdis",
+            "message_entropy",
+        ):
+            value = info[key]
+            console.print(
+                f"  {key.replace('_', ' ')}: " + ("n/a" if value is None else f"{value:.3f}")
+            )
+        console.print("lexicon (attribute values -> message; * held out):")
+        for row in info["lexicon"][:limit]:
+            msg = " ".join(str(x) for x in row["message"]) or "<eos>"
+            star = " *" if row["held_out"] else ""
+            print(f"  {' '.join(str(v) for v in row['meaning'])} -> {msg}{star}")
+        if len(info["lexicon"]) > limit:
+            print(f"  ... ({len(info['lexicon']) - limit} more)")
+        return
+    for k, v in info.items():
+        console.print(f"{k}: {v}")
+
+
 COMMANDS = {
     "games": _cmd_games,
     "solve": _cmd_solve,
@@ -1120,6 +1282,7 @@ COMMANDS = {
     "lola": _cmd_lola,
     "cfr": _cmd_cfr,
     "marl": _cmd_marl,
+    "comm": _cmd_comm,
 }
 
 
