@@ -20,6 +20,7 @@ from cooplab.envs.matrix import (
     penalty_game,
     two_step_game,
 )
+from cooplab.envs.predator_prey import PredatorPrey
 from cooplab.runtime.registry import UnknownNameError
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "EnvEntry",
     "EnvSpec",
     "LevelBasedForaging",
+    "PredatorPrey",
     "Reset",
     "Step",
     "TabularTeamGame",
@@ -106,6 +108,12 @@ ENVIRONMENTS: tuple[EnvEntry, ...] = (
             ),
             ("lbf_8x8_4p_3f_v1", "8x8-4p-3f", {"size": 8, "players": 4, "max_food": 3}),
         )
+    ),
+    EnvEntry(
+        "predator_prey_v1",
+        PredatorPrey,
+        "10x10, 8 predators, 8 prey, 5x5 sight; two predators must CATCH together "
+        "(Böhmer et al. 2020)",
     ),
 )
 
