@@ -1,4 +1,4 @@
-"""The batched Dormand-Prince integrator: SciPy's RK45 step for step, exact solutions, failures."""
+"""The batched Runge-Kutta pairs: SciPy's RK45 / DOP853 step for step, exact solutions, failures."""
 
 import numpy as np
 import pytest
@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cooplab.learning import replicator_trajectories
-from cooplab.learning.dopri import IntegrationError, dopri5_batch
+from cooplab.learning.dopri import IntegrationError, dopri5_batch, integrate_batch
 
 
 def _replicator_rhs(a):
@@ -19,11 +19,12 @@ def _replicator_rhs(a):
     return rhs
 
 
-def test_one_trajectory_is_scipys_rk45_to_round_off():
-    # Same tableau (Dormand & Prince 1980), starting step (Hairer, Nørsett & Wanner 1993,
-    # §II.4), error norm and step control as scipy's RK45, and Shampine's (1986) dense
-    # output: for K = 1 the two take the same steps, so they agree to round-off, not to
-    # the tolerance.
+@pytest.mark.parametrize(("method", "scipy_method"), [("dopri5", "RK45"), ("dop853", "DOP853")])
+def test_one_trajectory_is_scipys_to_round_off(method, scipy_method):
+    # Same tableaux (Dormand & Prince 1980; Hairer's DOP853), starting step (Hairer,
+    # Nørsett & Wanner 1993, §II.4), error norms, step control and dense output
+    # (Shampine 1986; DOP853's 7th-order one) as scipy: for K = 1 they take the same
+    # steps, so they agree to round-off, not merely to the tolerance.
     rng = np.random.default_rng(0)
     a = rng.normal(size=(6, 6))
     x0 = rng.dirichlet(np.ones(6), size=3)
@@ -33,16 +34,25 @@ def test_one_trajectory_is_scipys_rk45_to_round_off():
             lambda _t, x: x * (a @ x - x @ a @ x),
             (0.0, 7.0),
             x0[k],
-            method="RK45",
+            method=scipy_method,
             rtol=1e-7,
             atol=1e-9,
             dense_output=True,
         )
-        ours = dopri5_batch(_replicator_rhs(a), x0[k : k + 1], t, rtol=1e-7, atol=1e-9)
-        np.testing.assert_allclose(ours[:, 0], sol.sol(t).T, rtol=0, atol=1e-13)
+        ours = integrate_batch(
+            _replicator_rhs(a), x0[k : k + 1], t, rtol=1e-7, atol=1e-9, method=method
+        )
+        np.testing.assert_allclose(ours[:, 0], sol.sol(t).T, rtol=0, atol=1e-12)
+    # dopri5_batch is the same as method="dopri5".
+    if method == "dopri5":
+        np.testing.assert_array_equal(
+            dopri5_batch(_replicator_rhs(a), x0, t, rtol=1e-7, atol=1e-9),
+            integrate_batch(_replicator_rhs(a), x0, t, rtol=1e-7, atol=1e-9, method="dopri5"),
+        )
 
 
-def test_exact_solutions_of_a_batch_of_rotations():
+@pytest.mark.parametrize("method", ["dopri5", "dop853"])
+def test_exact_solutions_of_a_batch_of_rotations(method):
     # y' = J y with J the rotation generator: y(t) = R(t) y0 exactly, a different
     # radius per trajectory (the step is shared, the error tests are per trajectory).
     def rotate(y, out):
@@ -51,7 +61,7 @@ def test_exact_solutions_of_a_batch_of_rotations():
 
     y0 = np.array([[1.0, 0.0], [0.0, 2.0], [3.0, 3.0]])
     t = np.linspace(0.0, 4 * np.pi, 401)
-    got = dopri5_batch(rotate, y0, t, rtol=1e-10, atol=1e-12)
+    got = integrate_batch(rotate, y0, t, rtol=1e-10, atol=1e-12, method=method)
     c, s = np.cos(t)[:, None], np.sin(t)[:, None]
     want = np.stack([c * y0[:, 0] - s * y0[:, 1], s * y0[:, 0] + c * y0[:, 1]], axis=-1)
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-8)
@@ -59,22 +69,28 @@ def test_exact_solutions_of_a_batch_of_rotations():
     np.testing.assert_array_equal(got[0], y0)
 
 
-def test_output_times_need_not_fall_on_steps_and_can_be_few():
+@pytest.mark.parametrize("method", ["dopri5", "dop853"])
+def test_output_times_need_not_fall_on_steps_and_can_be_few(method):
     def decay(y, out):
         np.multiply(y, -2.0, out=out)
 
     t = np.array([0.0, 0.001, 0.5, 3.0])
-    got = dopri5_batch(decay, np.array([[1.0], [5.0]]), t, rtol=1e-11, atol=1e-13)
+    got = integrate_batch(decay, np.array([[1.0], [5.0]]), t, rtol=1e-11, atol=1e-13, method=method)
     np.testing.assert_allclose(got[:, :, 0], np.exp(-2 * t)[:, None] * [1.0, 5.0], atol=1e-10)
 
 
-def test_a_blow_up_raises_integration_error():
+@pytest.mark.parametrize("method", ["dopri5", "dop853"])
+def test_a_blow_up_raises_integration_error(method):
     # y' = y^2 from y(0) = 1 is 1 / (1 - t): it leaves every bound before t = 1.
     def square(y, out):
         np.multiply(y, y, out=out)
 
     with pytest.raises(IntegrationError, match=r"step size|steps"):
-        dopri5_batch(square, np.array([[1.0]]), np.array([0.0, 2.0]), rtol=1e-6, atol=1e-9)
+        integrate_batch(
+            square, np.array([[1.0]]), np.array([0.0, 2.0]), rtol=1e-6, atol=1e-9, method=method
+        )
+    with pytest.raises(ValueError, match="method"):
+        integrate_batch(square, np.array([[1.0]]), np.array([0.0, 1.0]), rtol=1, atol=1, method="x")
 
 
 @settings(max_examples=25, deadline=None)
@@ -83,21 +99,24 @@ def test_a_blow_up_raises_integration_error():
     k=st.integers(4, 7),
     seed=st.integers(0, 2**31 - 1),
     zero_sum=st.booleans(),
+    method=st.sampled_from(["dopri5", "dop853"]),
 )
-def test_batched_replicator_stays_on_the_simplex_and_matches_each_start_alone(n, k, seed, zero_sum):
+def test_batched_replicator_stays_on_the_simplex_and_matches_each_start_alone(
+    n, k, seed, zero_sum, method
+):
     # Invariants: shares stay non-negative and sum to one (the dynamics keep the simplex;
     # Runge-Kutta keeps the linear invariant), and integrating a start inside a batch
-    # (shared steps, never longer than its own) agrees with integrating it alone.
+    # (shared steps, each meeting its own error test) agrees with integrating it alone.
     rng = np.random.default_rng(seed)
     a = rng.normal(size=(n, n))
     if zero_sum:
         a = a - a.T
     starts = rng.dirichlet(np.ones(n), size=k)
     t = np.linspace(0.0, 5.0, 41)
-    batch = replicator_trajectories(a, starts, t, method="dopri5")
+    batch = replicator_trajectories(a, starts, t, method=method)
     assert batch.shape == (41, k, n)
     assert batch.min() >= 0.0
     np.testing.assert_allclose(batch.sum(axis=-1), 1.0, rtol=0, atol=1e-12)
     for j in (0, k - 1):
-        alone = replicator_trajectories(a, starts[j], t, method="dopri5")
+        alone = replicator_trajectories(a, starts[j], t, method=method)
         np.testing.assert_allclose(batch[:, j], alone, rtol=0, atol=1e-6)

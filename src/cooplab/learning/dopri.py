@@ -1,34 +1,40 @@
-"""Dormand–Prince 5(4) for a batch of ODE systems, in numpy, with dense output.
+"""Embedded Runge-Kutta pairs for a batch of ODE systems, in numpy, with dense output.
 
-:func:`dopri5_batch` integrates ``K`` copies of one ODE system, ``y' = f(y)``
-with ``y`` of shape ``(K, d)``, from ``K`` initial states, and returns the
-states at requested times. It is the explicit Runge–Kutta pair of Dormand &
-Prince (1980) with the continuous extension of Shampine (1986), the same
-tableau, error estimate and step-size control as SciPy's ``RK45``
-(:func:`scipy.integrate.solve_ivp`), vectorised over the batch:
+:func:`integrate_batch` integrates ``K`` copies of one ODE system,
+``y' = f(y)`` with ``y`` of shape ``(K, d)``, from ``K`` initial states, and
+returns the states at requested times. Two pairs, each with the tableau,
+error estimate, starting step and step-size control of its SciPy
+counterpart (:func:`scipy.integrate.solve_ivp`), vectorised over the batch:
+
+* ``"dop853"``: Hairer's DOP853, the Dormand-Prince 8(5,3) pair with its
+  7th-order dense output (SciPy's ``DOP853``);
+* ``"dopri5"``: Dormand & Prince's (1980) 5(4) pair with Shampine's (1986)
+  4th-order dense output (SciPy's ``RK45``).
+
+For one trajectory (``K = 1``) they take SciPy's steps and agree with it to
+round-off (``tests/learning/test_dopri.py``). For a batch:
 
 * every stage is one evaluation of ``f`` on the whole ``(K, d)`` batch, and
   the stage combinations are matrix products over the stored stages, so the
   Python cost of a step is paid once for all ``K`` trajectories;
 * the step size is shared by the batch and a step is accepted only when the
   error estimate of **every** trajectory, measured as SciPy measures one
-  trajectory (the root mean square over its ``d`` components of the local
-  error divided by ``atol + rtol |y|``), is at most one. Each trajectory is
-  therefore integrated with steps no longer than it would take alone with
-  the same tolerances;
+  trajectory (a root mean square over its ``d`` components of the local
+  error divided by ``atol + rtol |y|``), is at most one: each trajectory
+  meets its own tolerance on every step;
 * the states at the requested times are written straight into the output
   array by a matrix product of the interpolation weights with the step's
-  stages (the dense output of degree 4), in blocks that stay in cache; no
-  per-time Python work.
+  stages, in blocks that stay in cache; no per-time Python work.
 
-All buffers are allocated once per call; the loop allocates only a few
-vectors of length ``K``.
+All buffers are allocated once per call; the loop allocates only small
+coefficient arrays and vectors of length ``K``.
 
-Why one step for the batch, not one per trajectory: in the uses here (the
-replicator dynamics of :mod:`cooplab.learning.replicator`) the batch takes
-at most about twice the steps of its hardest member, and a shared step
-keeps the dense output one matrix product per step; the cost of a step is
-Python overhead, not arithmetic, until ``K d`` is in the tens of thousands.
+Why one step for the batch, not one per trajectory: on the replicator
+dynamics of ``benchmarks/learning.py`` (10 to 51 actions, 100 starts, ``t``
+in ``[0, 10]``) the batch needed no more evaluations of ``f`` than the
+hardest of its starts alone (0.76-1.02 times as many), so per-trajectory
+steps could not save iterations, and a shared step keeps the dense output
+one matrix product per step.
 
 References
 ----------
@@ -38,7 +44,7 @@ Shampine, L. F. (1986). Some practical Runge-Kutta formulas. Mathematics of
 Computation 46(173), 135-150.
 Hairer, E., Nørsett, S. P. & Wanner, G. (1993). Solving Ordinary
 Differential Equations I, 2nd ed., Springer, §II.4-II.6 (step-size control,
-starting step).
+starting step, dense output) and §II.10 (DOP853).
 """
 
 from __future__ import annotations
@@ -48,7 +54,9 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["IntegrationError", "dopri5_batch"]
+from cooplab.learning import _dop853_tableau as _T8
+
+__all__ = ["IntegrationError", "dopri5_batch", "integrate_batch"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -89,27 +97,200 @@ _P = np.array(
 _P_T = np.ascontiguousarray(_P.T)
 _SAFETY, _MIN_FACTOR, _MAX_FACTOR = 0.9, 0.2, 10.0
 _EXPONENT = -1.0 / 5.0  # error ~ h^5 for the 4th-order embedded estimate
-#: Output elements written per matrix product: blocks stay in cache, and small products
-#: stay single-threaded in BLAS (threads fight other work on a shared machine).
-_BLOCK = 1 << 15
+#: Multiply-adds per matrix product of the dense output: blocks of output rows stay in
+#: cache, and small products stay single-threaded in BLAS (threads fight other work on
+#: a shared machine).
+_BLOCK = 1 << 17
 
 
 class IntegrationError(ArithmeticError):
     """The step size fell below round-off, or the error estimate stayed non-finite."""
 
 
+_rowdot = getattr(np, "vecdot", None)  # numpy >= 2: a ufunc, cheaper than einsum
+if _rowdot is None:  # pragma: no cover - numpy 1.x
+
+    def _rowdot(x: FloatArray, y: FloatArray) -> FloatArray:
+        return np.einsum("kd,kd->k", x, y)
+
+
 def _worst_rms(v: FloatArray) -> float:
     """The largest root mean square over the rows of ``v``, shape ``(K, d)``."""
-    return float(np.sqrt(np.einsum("kd,kd->k", v, v).max() / v.shape[1]))
+    return float(np.sqrt(_rowdot(v, v).max() / v.shape[1]))
 
 
-def dopri5_batch(
+class _Pair:
+    """One embedded Runge-Kutta pair over a batch: stages, a trial step, dense output.
+
+    ``stages`` has shape ``(rows, K, d)``: row 0 is the state ``y``, rows
+    ``1 ..`` the stage derivatives (row 1 is ``f(y)``), the last row the trial
+    state. Stage inputs and outputs are matrix products of a coefficient
+    vector with the stored rows, so a stage costs one BLAS call plus ``f``.
+    """
+
+    order: int  # of the error estimator, for the starting step and step control
+    n_stored: int
+
+    def __init__(self, rhs: Callable[[FloatArray, FloatArray], None], y0: FloatArray) -> None:
+        k, d = y0.shape
+        self.rhs = rhs
+        self.k, self.d, self.size = k, d, k * d
+        self.stages = np.empty((self.n_stored + 1, k, d))
+        self.flat = self.stages.reshape(self.n_stored + 1, k * d)
+        self.y = self.stages[0]
+        self.trial = self.stages[self.n_stored]
+        self.y[...] = y0
+        rhs(self.y, self.stages[1])
+        self.scale = np.empty((k, d))
+        self.abs_y = np.abs(self.y)
+        self.abs_new = np.empty((k, d))
+
+    def _stage(self, coef: FloatArray, into: int) -> None:
+        """Trial state = ``coef @ stored rows``; then ``stages[into] = f(trial)``."""
+        np.dot(coef, self.flat[: coef.shape[0]], out=self.flat[-1])
+        self.rhs(self.trial, self.stages[into])
+
+    def _scale(self, rtol: float, atol: float) -> FloatArray:
+        """``atol + rtol * max(|y|, |y_new|)``, per component (SciPy's error scale)."""
+        np.abs(self.trial, out=self.abs_new)
+        np.maximum(self.abs_y, self.abs_new, out=self.scale)
+        self.scale *= rtol
+        self.scale += atol
+        return self.scale
+
+    def accept(self) -> None:
+        self.y[...] = self.trial
+        self.stages[1] = self.stages[self.fsal]
+        self.abs_y, self.abs_new = self.abs_new, self.abs_y
+
+    fsal: int
+
+    def attempt(self, h: float, rtol: float, atol: float) -> float:  # pragma: no cover
+        raise NotImplementedError
+
+    def dense(
+        self, h: float, theta: FloatArray
+    ) -> tuple[FloatArray, FloatArray]:  # pragma: no cover
+        raise NotImplementedError
+
+
+class _DoPri5(_Pair):
+    """Dormand & Prince (1980) 5(4) with Shampine's (1986) quartic dense output."""
+
+    order = 4
+    n_stored = 8  # y and the seven stages (the 7th is f at the new state: FSAL)
+    fsal = 7
+
+    def __init__(self, rhs: Callable[[FloatArray, FloatArray], None], y0: FloatArray) -> None:
+        super().__init__(rhs, y0)
+        self.rows = np.zeros((7, 8))  # row s: [1, h a_s]; row 6: [1, h b], the new state
+        self.rows[:, 0] = 1.0
+        self.error_row = np.zeros(8)
+        self.err = np.empty((self.k, self.d))
+        self.coef_rows = np.zeros((5, 8))
+        self.coef_rows[0, 0] = 1.0
+        self.powers = np.arange(5.0)
+
+    def attempt(self, h: float, rtol: float, atol: float) -> float:
+        rows = self.rows
+        np.multiply(_A_LOW, h, out=rows[1:6, 1:6])
+        np.multiply(_B, h, out=rows[6, 1:7])
+        for s in range(1, 7):
+            self._stage(rows[s, : s + 1], s + 1)
+        # The last stage's argument is the 5th-order state: ``trial`` holds it.
+        np.multiply(_E, h, out=self.error_row[1:])
+        err = self.err
+        np.dot(self.error_row, self.flat[:8], out=err.reshape(self.size))
+        err /= self._scale(rtol, atol)
+        return _worst_rms(err)
+
+    def dense(self, h: float, theta: FloatArray) -> tuple[FloatArray, FloatArray]:
+        np.multiply(_P_T, h, out=self.coef_rows[1:, 1:])
+        coef = np.dot(self.coef_rows, self.flat[:8])  # (5, size): y and h Q_j
+        return theta[:, None] ** self.powers, coef
+
+
+class _Dop853(_Pair):
+    """Hairer's DOP853: Dormand & Prince 8(5,3) with the 7th-order dense output."""
+
+    order = 7
+    n_stored = 17  # y and the 16 stages (12 of the method, f(y_new), 3 for dense output)
+    fsal = 13
+
+    def __init__(self, rhs: Callable[[FloatArray, FloatArray], None], y0: FloatArray) -> None:
+        super().__init__(rhs, y0)
+        self.rows = np.zeros((16, 17))  # row s: [1, h A[s, :s]]; row 12: [1, h b]
+        self.rows[:, 0] = 1.0
+        self.e5 = np.empty((self.k, self.d))
+        self.e3 = np.empty((self.k, self.d))
+        self.coef_rows = np.zeros((8, 17))  # y_old and F_0 .. F_6 over the stored rows
+        self.coef_rows[0, 0] = 1.0
+        self.scratch = np.empty((self.k, self.d))
+
+    def attempt(self, h: float, rtol: float, atol: float) -> float:
+        rows = self.rows
+        np.multiply(_T8.A[1:12, :12], h, out=rows[1:12, 1:13])
+        np.multiply(_T8.B, h, out=rows[12, 1:13])
+        for s in range(1, 12):
+            self._stage(rows[s, : s + 1], s + 1)
+        self._stage(rows[12, :13], 13)  # the new state, and f there (stage 12)
+        size = self.size
+        np.dot(_T8.E5, self.flat[1:14], out=self.e5.reshape(size))
+        np.dot(_T8.E3, self.flat[1:14], out=self.e3.reshape(size))
+        scale = self._scale(rtol, atol)
+        self.e5 /= scale
+        self.e3 /= scale
+        # Per trajectory, as SciPy's DOP853: |h| |e5|^2 / sqrt((|e5|^2 + 0.01 |e3|^2) d).
+        n5 = _rowdot(self.e5, self.e5)
+        denom = n5 + 0.01 * _rowdot(self.e3, self.e3)
+        denom *= self.d
+        np.sqrt(denom, out=denom)
+        err = np.divide(n5, denom, out=np.zeros_like(n5), where=denom > 0)
+        return h * float(err.max())
+
+    def dense(self, h: float, theta: FloatArray) -> tuple[FloatArray, FloatArray]:
+        rows = self.rows
+        # The three extra stages start from the old state, like the method's.
+        # (Their arguments go to a scratch buffer: ``trial`` holds the new state.)
+        scratch = self.scratch
+        for s in range(13, 16):
+            np.multiply(_T8.A[s, :s], h, out=rows[s, 1 : s + 1])
+            np.dot(rows[s, : s + 1], self.flat[: s + 1], out=scratch.reshape(self.size))
+            self.rhs(scratch, self.stages[s + 1])
+        # SciPy's F: F0 = dy, F1 = h f_old - dy, F2 = 2 dy - h (f_new + f_old),
+        # F3..6 = h D K, with dy = h b K the step's increment (stored rows: y, K0..K15).
+        c = self.coef_rows
+        c[1:, 1:] = 0.0
+        np.multiply(_T8.B, h, out=c[1, 1:13])
+        np.negative(c[1, 1:13], out=c[2, 1:13])
+        c[2, 1] += h
+        np.multiply(c[1, 1:13], 2.0, out=c[3, 1:13])
+        c[3, 1] -= h
+        c[3, 13] -= h
+        np.multiply(_T8.D, h, out=c[4:, 1:17])
+        coef = np.dot(c, self.flat[:17])  # (8, size)
+        # y(theta) = y_old + sum_j F_j prod_{l=6-j..6} m_l, m_l = theta (l even), 1 - theta.
+        m = np.empty((theta.shape[0], 7))
+        m[:, 0::2] = theta[:, None]
+        m[:, 1::2] = 1.0 - theta[:, None]
+        tail = np.cumprod(m[:, ::-1], axis=1)  # tail[:, j] = prod_{l=6-j..6} m_l
+        weights = np.empty((theta.shape[0], 8))
+        weights[:, 0] = 1.0
+        weights[:, 1:] = tail
+        return weights, coef
+
+
+_PAIRS = {"dopri5": _DoPri5, "dop853": _Dop853}
+
+
+def integrate_batch(
     rhs: Callable[[FloatArray, FloatArray], None],
     y0: FloatArray,
     times: FloatArray,
     *,
     rtol: float,
     atol: float,
+    method: str = "dop853",
     finish: Callable[[FloatArray], None] | None = None,
     max_steps: int = 1_000_000,
 ) -> FloatArray:
@@ -126,6 +307,8 @@ def dopri5_batch(
         Strictly increasing, finite; ``T >= 2``.
     rtol, atol : float, > 0
         Tolerances of the local error of every trajectory (see module notes).
+    method : {"dop853", "dopri5"}
+        The Runge-Kutta pair: SciPy's ``DOP853`` or ``RK45``, step for step.
     finish : callable ``finish(block)``, optional
         Called on every block of output rows, shape ``(m, K, d)``, once it is
         written (while it is in cache), to post-process it in place.
@@ -149,10 +332,12 @@ def dopri5_batch(
     >>> def decay(y, out):
     ...     np.multiply(y, -1.0, out=out)
     >>> t = np.linspace(0.0, 2.0, 5)
-    >>> y = dopri5_batch(decay, np.array([[1.0], [2.0]]), t, rtol=1e-10, atol=1e-12)
+    >>> y = integrate_batch(decay, np.array([[1.0], [2.0]]), t, rtol=1e-10, atol=1e-12)
     >>> bool(np.allclose(y[:, :, 0], np.exp(-t)[:, None] * [1.0, 2.0], atol=1e-9))
     True
     """
+    if method not in _PAIRS:
+        raise ValueError(f"method must be one of {sorted(_PAIRS)}; got {method!r}")
     y0 = np.ascontiguousarray(y0, dtype=np.float64)
     k, d = y0.shape
     n_t = times.shape[0]
@@ -162,45 +347,31 @@ def dopri5_batch(
     flat_out[0] = y0.reshape(size)
     if finish is not None:
         finish(out[:1])
+    pair = _PAIRS[method](rhs, y0)
+    exponent = -1.0 / (pair.order + 1)
 
-    # stages[0] = y, stages[1:8] = f at the seven stages; stages[8] = the trial state.
-    stages = np.empty((9, k, d))
-    flat = stages.reshape(9, size)
-    y, trial = stages[0], stages[8]
-    y[...] = y0
-    rhs(y, stages[1])
-    scale = np.empty((k, d))
+    # Starting step (Hairer, Nørsett & Wanner 1993, §II.4; SciPy's select_initial_step),
+    # with the batch's worst per-trajectory norm.
+    y, f0, trial = pair.y, pair.stages[1], pair.trial
+    scale = np.abs(y) * rtol + atol
     work = np.empty((k, d))
-    err_vec = np.empty((k, d))
-
-    # Starting step (Hairer, Nørsett & Wanner 1993, §II.4), with the batch's worst norm.
-    np.multiply(np.abs(y), rtol, out=scale)
-    scale += atol
     d0 = _worst_rms(np.divide(y, scale, out=work))
-    d1 = _worst_rms(np.divide(stages[1], scale, out=work))
+    d1 = _worst_rms(np.divide(f0, scale, out=work))
     h0 = 1e-6 if d0 < 1e-5 or d1 < 1e-5 else 0.01 * d0 / d1
     span = float(times[-1] - times[0])
     h0 = min(h0, span)
-    np.multiply(stages[1], h0, out=trial)
+    np.multiply(f0, h0, out=trial)
     trial += y
-    rhs(trial, stages[2])
-    np.subtract(stages[2], stages[1], out=work)
+    f1 = pair.stages[2]  # scratch until the first step overwrites it
+    rhs(trial, f1)
+    np.subtract(f1, f0, out=work)
     work /= scale
     d2 = _worst_rms(work) / h0
     if d1 <= 1e-15 and d2 <= 1e-15:
         h1 = max(1e-6, h0 * 1e-3)
     else:
-        h1 = (0.01 / max(d1, d2)) ** (1.0 / 5.0)
+        h1 = (0.01 / max(d1, d2)) ** (1.0 / (pair.order + 1))
     h = min(100 * h0, h1, span)
-
-    # Per-step coefficient rows over ``flat[:8]`` (column 0 multiplies y, 1..7 the stages).
-    stage_rows = np.zeros((7, 8))  # rows 1..5: stage inputs; row 6: the 5th-order state
-    stage_rows[:, 0] = 1.0
-    error_row = np.zeros(8)
-    dense = np.zeros((5, 8))
-    dense[0, 0] = 1.0
-    powers = np.arange(5.0)
-    block_rows = max(1, _BLOCK // size)
 
     t = float(times[0])
     t_end = float(times[-1])
@@ -209,7 +380,7 @@ def dopri5_batch(
     for _ in range(max_steps):
         if t >= t_end:
             return out
-        # As SciPy's RK45: never below 10 ulp of t; the last step lands on t_end exactly.
+        # As SciPy: never below 10 ulp of t; the last step lands on t_end exactly.
         min_step = 10 * np.spacing(abs(t))
         if h < min_step:
             if rejected:
@@ -219,45 +390,25 @@ def dopri5_batch(
         if t_new > t_end:
             t_new = t_end
             h = t_end - t
-        np.multiply(_A_LOW, h, out=stage_rows[1:6, 1:6])
-        np.multiply(_B, h, out=stage_rows[6, 1:7])
-        for s in range(1, 7):
-            np.dot(stage_rows[s, : s + 1], flat[: s + 1], out=flat[8])
-            rhs(trial, stages[s + 1])
-        # The 5th-order state (row 6) is the 7th stage's argument: ``trial`` holds it now.
-        np.multiply(_E, h, out=error_row[1:])
-        np.dot(error_row, flat[:8], out=err_vec.reshape(size))
-        np.abs(y, out=scale)
-        np.abs(trial, out=work)
-        np.maximum(scale, work, out=scale)
-        scale *= rtol
-        scale += atol
-        err_vec /= scale
-        err = _worst_rms(err_vec)
+        err = pair.attempt(h, rtol, atol)
         if not err < 1.0:
-            if not np.isfinite(err):
-                factor = _MIN_FACTOR
-            else:
-                factor = max(_MIN_FACTOR, _SAFETY * err**_EXPONENT)
+            factor = max(_MIN_FACTOR, _SAFETY * err**exponent) if np.isfinite(err) else _MIN_FACTOR
             h *= factor
             rejected = True
             continue
         stop = n_t if t_new >= t_end else int(np.searchsorted(times, t_new, side="right"))
         if stop > nxt:
-            np.multiply(_P_T, h, out=dense[1:, 1:])
-            coef = np.dot(dense, flat[:8])  # (5, size): y and h Q_j
-            theta = (times[nxt:stop] - t) / h
-            weights = theta[:, None] ** powers  # (m, 5)
-            for lo in range(nxt, stop, block_rows):
-                hi = min(lo + block_rows, stop)
+            weights, coef = pair.dense(h, (times[nxt:stop] - t) / h)
+            block = max(1, _BLOCK // (size * coef.shape[0]))
+            for lo in range(nxt, stop, block):
+                hi = min(lo + block, stop)
                 np.matmul(weights[lo - nxt : hi - nxt], coef, out=flat_out[lo:hi])
             if finish is not None:
                 finish(out[nxt:stop])
             nxt = stop
-        y[...] = trial
-        stages[1] = stages[7]
+        pair.accept()
         t = t_new
-        factor = _MAX_FACTOR if err == 0.0 else min(_MAX_FACTOR, _SAFETY * err**_EXPONENT)
+        factor = _MAX_FACTOR if err == 0.0 else min(_MAX_FACTOR, _SAFETY * err**exponent)
         if rejected:
             factor = min(1.0, factor)
             rejected = False
@@ -265,3 +416,19 @@ def dopri5_batch(
     if t >= t_end:
         return out
     raise IntegrationError(f"more than {max_steps} steps between t={times[0]:g} and t={t_end:g}")
+
+
+def dopri5_batch(
+    rhs: Callable[[FloatArray, FloatArray], None],
+    y0: FloatArray,
+    times: FloatArray,
+    *,
+    rtol: float,
+    atol: float,
+    finish: Callable[[FloatArray], None] | None = None,
+    max_steps: int = 1_000_000,
+) -> FloatArray:
+    """:func:`integrate_batch` with ``method="dopri5"`` (SciPy's ``RK45``, batched)."""
+    return integrate_batch(
+        rhs, y0, times, rtol=rtol, atol=atol, method="dopri5", finish=finish, max_steps=max_steps
+    )

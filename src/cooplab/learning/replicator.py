@@ -18,8 +18,9 @@ Sigmund 1998, §16.1, with background fitness ``1/dt``):
 ``x'_k = x_k (1 + dt u(k, x)) / (1 + dt u(x, x))``, defined while every
 ``1 + dt u > 0``.
 
-:func:`replicator_trajectories` integrates many starting points at once as
-one ODE system (the cost of a solver step is paid once for the whole batch).
+:func:`replicator_trajectories` integrates many starting points at once
+(:mod:`cooplab.learning.dopri`: the cost of a solver step is paid once for
+the whole batch).
 
 References
 ----------
@@ -48,7 +49,7 @@ from cooplab.learning.base import (
     check_number,
     initial_policies,
 )
-from cooplab.learning.dopri import IntegrationError, dopri5_batch
+from cooplab.learning.dopri import IntegrationError, _rowdot, integrate_batch
 from cooplab.runtime.rng import RngLike
 
 __all__ = ["ReplicatorDynamics", "replicator_trajectories"]
@@ -79,10 +80,12 @@ def _times(times: npt.ArrayLike) -> FloatArray:
     return t
 
 
-def _use_batched(method: str, starts: int) -> bool:
+def _use_batched(method: str, starts: int, shares: int) -> bool:
     if not isinstance(method, str):
         raise TypeError(f"{_NAME}: method must be a string; got {method!r}")
-    return method == "dopri5" or (method == "auto" and starts >= _BATCH_FROM)
+    if method == "auto":
+        return starts >= 2 and shares >= _BATCH_MIN_SHARES
+    return method in ("dopri5", "dop853")
 
 
 def _solve(
@@ -128,16 +131,13 @@ def _integrate(
     return _solve(rhs, y0, t, rtol, atol, method)
 
 
-#: With this many starts or more, ``method="auto"`` integrates them with the batched
-#: Dormand-Prince integrator; below, each call of LSODA's compiled loop is cheaper
-#: (measured crossover: benchmarks/learning.py, RESULTS.md).
-_BATCH_FROM = 4
-
-_rowdot = getattr(np, "vecdot", None)  # numpy >= 2: a ufunc, cheaper than einsum
-if _rowdot is None:  # pragma: no cover - numpy 1.x
-
-    def _rowdot(x: FloatArray, y: FloatArray) -> FloatArray:
-        return np.einsum("kd,kd->k", x, y)
+#: ``method="auto"`` integrates the starts with the batched Runge-Kutta integrator when
+#: there are at least two and they hold this many shares in all (K times the actions);
+#: below, LSODA's compiled loop (``odeint``) on the stacked system is faster (measured
+#: crossover: 60-150 shares on 10- to 51-action games).
+_BATCH_MIN_SHARES = 100
+#: The batched pair ``method="auto"`` uses.
+_BATCHED_DEFAULT = "dop853"
 
 
 def _renormalise(block: FloatArray) -> None:
@@ -156,7 +156,7 @@ def _renormalise(block: FloatArray) -> None:
 
 
 def _batched(
-    rhs: Any, y0: FloatArray, t: FloatArray, rtol: float, atol: float, cuts: list[int]
+    rhs: Any, y0: FloatArray, t: FloatArray, rtol: float, atol: float, cuts: list[int], method: str
 ) -> FloatArray:
     """Dormand-Prince over the batch ``y0`` (K, d); rows of each block in ``cuts`` renormalised."""
     edges = [0, *cuts, y0.shape[1]]
@@ -166,7 +166,15 @@ def _batched(
             _renormalise(block[..., lo:hi])
 
     try:
-        return dopri5_batch(rhs, y0, t, rtol=rtol, atol=atol, finish=finish)
+        return integrate_batch(
+            rhs,
+            y0,
+            t,
+            rtol=rtol,
+            atol=atol,
+            method=_BATCHED_DEFAULT if method == "auto" else method,
+            finish=finish,
+        )
     except IntegrationError as exc:
         raise LearnerDivergedError(
             f"{_NAME}: the ODE solver failed between t={t[0]:g} and t={t[-1]:g}: {exc}"
@@ -203,29 +211,31 @@ def replicator_trajectories(
     rtol, atol : float, > 0
         Solver tolerances (of the local error of every start).
     method : str
-        ``"dopri5"``: all starts together by :func:`cooplab.learning.dopri.dopri5_batch`
-        (Dormand-Prince 5(4) in numpy, one step size for the batch, accepted
-        only when every start's own error estimate passes; SciPy ``RK45``'s
-        error control per start). ``"odeint"``: :func:`scipy.integrate.odeint`
-        (LSODA, compiled) on the starts stacked as one system, as Nashpy
-        integrates one start. ``"auto"`` (default): ``"dopri5"`` from
-        ``_BATCH_FROM`` (4) starts, else ``"odeint"``, whichever is faster
-        (``benchmarks/learning.py``). Any other value is a
-        :func:`scipy.integrate.solve_ivp` method (``"RK45"``, ``"DOP853"``...).
+        ``"dop853"`` or ``"dopri5"``: all starts together by
+        :func:`cooplab.learning.dopri.integrate_batch`, SciPy's ``DOP853`` or
+        ``RK45`` vectorised over the starts (one step size for the batch,
+        accepted only when every start's own error estimate, as SciPy measures
+        it, passes). ``"odeint"``: :func:`scipy.integrate.odeint` (LSODA,
+        compiled) on the starts stacked as one system, as Nashpy integrates
+        one start. ``"auto"`` (default): ``"dop853"`` for two starts or more
+        holding at least 100 shares in all (K times the actions), else
+        ``"odeint"``, whichever is faster (measured with
+        ``benchmarks/learning.py``). Any other value is a
+        :func:`scipy.integrate.solve_ivp` method (``"RK45"``, ``"LSODA"``...).
 
     Returns
     -------
     array, shape (T, a) or (T, K, a); or a pair of arrays (two populations)
         Rows are clipped at zero and renormalised (solver round-off only;
-        with ``"dopri5"`` only rows with a negative share are touched, the
+        with the batched methods only rows with a negative share are touched, the
         others already sum to one up to round-off).
 
     Notes
     -----
     Accuracy at the defaults, on the games of ``benchmarks/learning.py`` (10
     to 51 actions, ``t`` in ``[0, 10]``): the largest error against a
-    reference solution (DOP853 at ``rtol=1e-13``) is about ``5e-9`` with
-    ``"dopri5"``, and about ``1e-7`` for Nashpy (``odeint`` at its default
+    reference solution (DOP853 at ``rtol=1e-13``) is at most about ``5e-9``
+    with ``"dop853"`` or ``"dopri5"``, and about ``1e-7`` for Nashpy (``odeint`` at its default
     tolerances, ``1.49e-8``); see ``tests/learning/test_replicator_peers.py``.
 
     Examples
@@ -247,7 +257,7 @@ def replicator_trajectories(
             raise ValueError(f"{_NAME}: one population needs a square A; got {a.shape}")
         x0, single = _as_starts(starts, a.shape[0], "starts")
         k, n = x0.shape
-        if _use_batched(method, k):
+        if _use_batched(method, k, k * n):
             at = np.ascontiguousarray(a.T)
 
             def one_batch(x: FloatArray, out: FloatArray) -> None:
@@ -255,7 +265,7 @@ def replicator_trajectories(
                 out -= _rowdot(x, out)[:, None]
                 out *= x
 
-            out = _batched(one_batch, x0, t, rtol, atol, [])
+            out = _batched(one_batch, x0, t, rtol, atol, [], method)
             return out[:, 0] if single else out
 
         def one(_t: float, flat: FloatArray) -> FloatArray:
@@ -275,7 +285,7 @@ def replicator_trajectories(
     if x0.shape[0] != y0.shape[0]:
         raise ValueError(f"{_NAME}: x0 and y0 need the same number of starts")
     k, m, n = x0.shape[0], a.shape[0], a.shape[1]
-    if _use_batched(method, k):
+    if _use_batched(method, k, k * (m + n)):
         at = np.ascontiguousarray(a.T)
         bc = np.ascontiguousarray(b)
 
@@ -289,7 +299,7 @@ def replicator_trajectories(
             fy -= _rowdot(y, fy)[:, None]
             fy *= y
 
-        both = _batched(two_batch, np.concatenate([x0, y0], axis=1), t, rtol, atol, [m])
+        both = _batched(two_batch, np.concatenate([x0, y0], axis=1), t, rtol, atol, [m], method)
         xs = np.ascontiguousarray(both[:, :, :m])
         ys = np.ascontiguousarray(both[:, :, m:])
         return (xs[:, 0], ys[:, 0]) if single else (xs, ys)
