@@ -7,19 +7,27 @@ the (n-1)/2 actions after it), with 10 or more actions:
 Part ``replicator``
     One-population replicator dynamics ``x' = x (A x - x A x)`` at Nashpy's
     default time points ``linspace(0, 10, 1000)``: Nashpy's
-    ``Game(A).replicator_dynamics(y0, timepoints)`` (``scipy.integrate.odeint``)
-    against cooplab's :func:`cooplab.learning.replicator_trajectories`
-    (``odeint``, rtol 1e-8, atol 1e-10), (a) from one start and (b) from K starts
-    (Nashpy: one call per start; cooplab: one call for all, the starts
-    integrated as one system). The largest difference between the two
-    trajectories is printed (they are different integrators).
+    ``Game(A).replicator_dynamics(y0, timepoints)`` (``scipy.integrate.odeint``
+    at its default tolerances, 1.49e-8) against cooplab's
+    :func:`cooplab.learning.replicator_trajectories` at its defaults (rtol
+    1e-8, atol 1e-10, ``method="auto"``), (a) from one start (cooplab: LSODA
+    through ``odeint``, as Nashpy) and (b) from K starts (Nashpy: one call per
+    start; cooplab: one call for all, the batched Dormand-Prince integrator
+    ``dopri5``). Printed for the answers: the largest difference between the
+    two, and each one's largest error against a reference solution
+    (``solve_ivp`` DOP853 at rtol 1e-13, atol 1e-15) on the first starts; and,
+    as the floor of any method, the time to allocate and write an array of
+    the output's shape ``(1000, K, a)``.
 Part ``fictitious-play``
     Nashpy's ``Game(A, B).fictitious_play(iterations, play_counts)`` (consumed
     to the end) against cooplab's ``FictitiousPlay(game, initial=...).run(steps)``
     (event-driven for two players) and against stepping it one ``step()`` at a
     time. Both start from the same pair of actions (Nashpy: those play counts),
     and on random games (no ties) the play counts must come out identical or
-    the script stops.
+    the script stops. On the cyclic games (integer payoffs) most steps tie
+    and are broken at random, by each library's own generator, so there the
+    play is not compared (``tests/learning/test_dynamics.py`` checks that
+    ``run()`` makes exactly the draws of ``step()``).
 
 Other parts (LOLA) are added as functions of the same shape: each returns
 the lines it prints.
@@ -39,6 +47,7 @@ from collections.abc import Callable
 
 import _common as common
 import numpy as np
+import scipy.integrate
 
 from cooplab.games.normal_form import NormalFormGame
 from cooplab.learning import FictitiousPlay, replicator_trajectories
@@ -75,10 +84,27 @@ def part_replicator(args, repeats: int, min_time: float) -> list[str]:
         "Replicator dynamics, one population, t in linspace(0, 10, 1000):",
         common.markdown_table(
             "| game | Nashpy, 1 start | cooplab, 1 start | Nashpy / cooplab | K starts "
-            "| Nashpy, K starts | cooplab, K starts (batched) | Nashpy / cooplab | max difference |",
+            "| Nashpy, K starts | cooplab, K starts (batched) | Nashpy / cooplab "
+            "| max difference | error vs reference: Nashpy, cooplab | writing the output alone |",
             rows,
         ),
     ]
+
+
+REFERENCE_STARTS = 5  # starts checked against the reference solution (it is slow)
+
+
+def _reference(A: np.ndarray, y0: np.ndarray) -> np.ndarray:
+    sol = scipy.integrate.solve_ivp(
+        lambda _t, x: x * (A @ x - x @ A @ x),
+        (TIMEPOINTS[0], TIMEPOINTS[-1]),
+        y0,
+        method="DOP853",
+        rtol=1e-13,
+        atol=1e-15,
+        dense_output=True,
+    )
+    return sol.sol(TIMEPOINTS).T
 
 
 def _replicator_row(
@@ -97,9 +123,15 @@ def _replicator_row(
     t_usk = common.best_time(
         lambda: replicator_trajectories(A, y0, TIMEPOINTS), repeats, min_time, 2.0
     )
+    t_out = common.best_time(
+        lambda: np.empty((TIMEPOINTS.shape[0], starts, n)).fill(0.5), repeats, min_time
+    )
     theirs = np.stack([game.replicator_dynamics(y, TIMEPOINTS) for y in y0], axis=1)
     ours = replicator_trajectories(A, y0, TIMEPOINTS)
     diff = float(np.abs(theirs - ours).max())
+    ref = np.stack([_reference(A, y) for y in y0[:REFERENCE_STARTS]], axis=1)
+    err_np = float(np.abs(theirs[:, :REFERENCE_STARTS] - ref).max())
+    err_us = float(np.abs(ours[:, :REFERENCE_STARTS] - ref).max())
     return [
         name,
         common.fmt_time(t_np1),
@@ -110,6 +142,8 @@ def _replicator_row(
         common.fmt_time(t_usk),
         common.fmt_ratio(t_npk, t_usk),
         f"{diff:.1e}",
+        f"{err_np:.1e}, {err_us:.1e}",
+        common.fmt_time(t_out),
     ]
 
 
