@@ -21,6 +21,7 @@ from cooplab.envs.matrix import (
     two_step_game,
 )
 from cooplab.envs.predator_prey import PredatorPrey
+from cooplab.envs.ssd import Cleanup, Gathering, Harvest, Wolfpack
 from cooplab.runtime.registry import UnknownNameError
 
 __all__ = [
@@ -114,6 +115,27 @@ ENVIRONMENTS: tuple[EnvEntry, ...] = (
         PredatorPrey,
         "10x10, 8 predators, 8 prey, 5x5 sight; two predators must CATCH together "
         "(Böhmer et al. 2020)",
+    ),
+    EnvEntry(
+        "harvest_v1",
+        Harvest,
+        "commons: apples regrow by nearby apples, tagging beam; 5 agents "
+        "(Perolat et al. 2017; Hughes et al. 2018)",
+    ),
+    EnvEntry(
+        "cleanup_v1",
+        Cleanup,
+        "public good: apples grow only while the river is clean; 5 agents (Hughes et al. 2018)",
+    ),
+    EnvEntry(
+        "gathering_v1",
+        Gathering,
+        "two players, apples respawn after N_apple, two beam hits tag out (Leibo et al. 2017)",
+    ),
+    EnvEntry(
+        "wolfpack_v1",
+        Wolfpack,
+        "two wolves, a prey; captures pay more to wolves together (Leibo et al. 2017)",
     ),
 )
 
