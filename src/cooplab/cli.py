@@ -206,6 +206,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_cfr_parser(sub)
     _add_marl_parser(sub)
     _add_comm_parser(sub)
+    _add_envs_parser(sub)
 
     sub.add_parser("experiments", help="list the experiments the report runs")
 
@@ -1269,6 +1270,45 @@ def _print_comm_analysis(info: dict[str, Any], limit: int) -> None:
         console.print(f"{k}: {v}")
 
 
+def _add_envs_parser(sub: Any) -> None:
+    envs = sub.add_parser(
+        "envs",
+        help="list the batched multi-agent environments (agents, actions, shapes)",
+        description="The environments of cooplab.envs.make(NAME, num_envs, seed, **params).",
+    )
+    envs.add_argument("--json", action="store_true", help="print the list as JSON")
+
+
+def _cmd_envs(args: argparse.Namespace) -> int:
+    from cooplab.envs import ENVIRONMENTS, make
+
+    rows = []
+    for entry in ENVIRONMENTS:
+        spec = make(entry.name).spec
+        rows.append({**spec.to_dict(), "summary": entry.summary})
+    if args.json:
+        print(json.dumps(rows, indent=2, default=str))
+        return EXIT_OK
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title="cooplab environments")
+    for col in ("name", "agents", "actions", "obs", "state", "limit", "summary"):
+        table.add_column(col)
+    for row in rows:
+        table.add_row(
+            row["name"],
+            str(row["n_agents"]),
+            str(row["n_actions"]),
+            "x".join(map(str, row["obs_shape"])),
+            "x".join(map(str, row["state_shape"])),
+            str(row["episode_limit"]),
+            escape(row["summary"]),
+        )
+    _console().print(table)
+    return EXIT_OK
+
+
 COMMANDS = {
     "games": _cmd_games,
     "solve": _cmd_solve,
@@ -1283,6 +1323,7 @@ COMMANDS = {
     "cfr": _cmd_cfr,
     "marl": _cmd_marl,
     "comm": _cmd_comm,
+    "envs": _cmd_envs,
 }
 
 

@@ -135,6 +135,11 @@ def counter_uniform(
     return (bits >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
 
 
+def _bounds(pair: tuple[float, float]) -> list[float | None]:
+    """Bounds for JSON: an infinite end is ``None``."""
+    return [float(x) if np.isfinite(x) else None for x in pair]
+
+
 @dataclass(frozen=True)
 class EnvSpec:
     """What a learner needs to know about an environment.
@@ -183,7 +188,9 @@ class EnvSpec:
             "obs_shape": list(self.obs_shape),
             "state_shape": list(self.state_shape),
             "episode_limit": self.episode_limit,
-            "reward_range": [float(x) for x in self.reward_range],
+            "reward_range": _bounds(self.reward_range),
+            "obs_bounds": _bounds(self.obs_bounds),
+            "state_bounds": _bounds(self.state_bounds),
             "team_reward": self.team_reward,
             "action_names": list(self.action_names),
             "params": {k: v for k, v in self.params},
