@@ -96,11 +96,10 @@ _P = np.array(
 )
 _P_T = np.ascontiguousarray(_P.T)
 _SAFETY, _MIN_FACTOR, _MAX_FACTOR = 0.9, 0.2, 10.0
-_EXPONENT = -1.0 / 5.0  # error ~ h^5 for the 4th-order embedded estimate
 #: Multiply-adds per matrix product of the dense output: blocks of output rows stay in
-#: cache, and small products stay single-threaded in BLAS (threads fight other work on
-#: a shared machine).
-_BLOCK = 1 << 17
+#: cache, and the products stay single-threaded in BLAS (OpenBLAS threads a product
+#: only from 2 * 2^18 multiply-adds; threads fight other work on a shared machine).
+_BLOCK = 1 << 18
 
 
 class IntegrationError(ArithmeticError):
