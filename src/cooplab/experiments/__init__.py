@@ -19,6 +19,7 @@ from cooplab.experiments import (
     non_stationarity,
     prisoners_dilemma,
     signaling_equilibria,
+    switch_riddle,
     unravelling,
 )
 from cooplab.experiments.base import FAILED, HELD, NOT_HELD, Check, Experiment, Table
@@ -39,6 +40,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
     cfr_poker.EXPERIMENT,  # 3.2
     signaling_equilibria.EXPERIMENT,  # 4
     emergent_language.EXPERIMENT,  # 4
+    switch_riddle.EXPERIMENT,  # 4
     credit_assignment.EXPERIMENT,  # 5
 )
 
