@@ -115,3 +115,31 @@ def test_bad_input(tmp_path, capsys):
     (tmp_path / "run.json").write_text("{}")
     assert main(["comm", "analyze", str(tmp_path)]) == 2
     assert "not a cooplab comm run" in capsys.readouterr().err
+
+
+def test_train_switch_and_analyze(tmp_path, capsys):
+    pytest.importorskip("torch")
+    out = tmp_path / "switch"
+    code = main(
+        [
+            "comm",
+            "train",
+            "switch",
+            "--method",
+            "rial",
+            "--steps",
+            "4",
+            "--out",
+            str(out),
+            "--no-progress",
+            "--json",
+        ]
+    )
+    assert code == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["kind"] == "switch" and info["method"] == "rial" and info["n_agents"] == 3
+    assert abs(info["oracle"] - 540 / 729) < 1e-12
+    assert main(["comm", "analyze", str(out)]) == 0
+    assert "switch riddle, 3 prisoners, rial" in capsys.readouterr().out
+    assert main(["comm", "train", "switch", "--agents", "1"]) == 2
+    assert "n_agents" in capsys.readouterr().err

@@ -119,7 +119,8 @@ def analyze(data: dict[str, Any]) -> dict[str, Any]:
     Referential runs: accuracies, topographic similarity, posdis, bosdis,
     message entropy (recomputed from the stored lexicon) and the lexicon.
     Lewis runs: the outcome counts and the first run's code (state -> most
-    likely signal -> most likely act). Switch runs: the rewards.
+    likely signal -> most likely act). Switch runs: the greedy reward over training
+    and the oracle's.
     """
     kind, res = data["kind"], data["result"]
     if kind == "referential":
@@ -175,7 +176,15 @@ def analyze(data: dict[str, Any]) -> dict[str, Any]:
             "success_std": res["success_std"],
             "lexicon": code,
         }
-    return {"kind": kind, **{k: v for k, v in res.items() if not isinstance(v, list | dict)}}
+    return {
+        "kind": kind,
+        "method": data["config"]["method"],
+        "n_agents": data["config"]["n_agents"],
+        "oracle": res["oracle"],
+        "final_reward": res["final_reward"],
+        "curve_episodes": res["curve_episodes"],
+        "curve_reward": res["curve_reward"],
+    }
 
 
 def _stripped(messages: np.ndarray) -> list[list[int]]:
