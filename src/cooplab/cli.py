@@ -1118,12 +1118,13 @@ def _add_comm_parser(sub: Any) -> None:
         "language they learn; `comm analyze RUN` reads a saved run.",
     )
     csub = comm.add_subparsers(dest="comm_command", metavar="COMMAND", required=True)
-    tr = csub.add_parser("train", help="train on a game: lewis or referential")
-    tr.add_argument("game", choices=("lewis", "referential"), help="the game")
+    tr = csub.add_parser("train", help="train on a game: lewis, referential or switch")
+    tr.add_argument("game", choices=("lewis", "referential", "switch"), help="the game")
     tr.add_argument(
         "--method",
         default=None,
-        help="lewis: roth-erev (default) or replicator; referential: reinforce or gumbel (default)",
+        help="lewis: roth-erev (default) or replicator; referential: reinforce or gumbel "
+        "(default); switch: dial (default), rial or none",
     )
     tr.add_argument("--seed", type=_seed, default=0, help="seed (default 0)")
     tr.add_argument("--out", default=None, metavar="DIR", help="write run.json in this folder")
@@ -1143,6 +1144,7 @@ def _add_comm_parser(sub: Any) -> None:
     tr.add_argument("--vocab", type=int, default=10, help="referential, with EOS (default 10)")
     tr.add_argument("--max-len", type=int, default=3, help="referential (default 3)")
     tr.add_argument("--holdout", type=float, default=0.2, help="referential (default 0.2)")
+    tr.add_argument("--agents", type=int, default=3, help="switch: prisoners (default 3)")
     tr.add_argument("--json", action="store_true", help="print the summary as JSON")
     tr.add_argument("--no-progress", action="store_true", help="no progress bar")
     an = csub.add_parser("analyze", help="print the measures and the lexicon of a saved run")
@@ -1185,6 +1187,22 @@ def _cmd_comm(args: argparse.Namespace) -> int:
             "budget": steps,
             "seed": args.seed,
         }
+    elif args.game == "switch":
+        import importlib.util
+
+        if importlib.util.find_spec("torch") is None:
+            raise UsageError(
+                "cooplab comm train switch needs torch; install it with: pip install 'cooplab[learn]'"
+            )
+        from cooplab.comm.switch import SwitchConfig, train_switch
+
+        config = SwitchConfig(
+            n_agents=args.agents,
+            method=args.method or "dial",
+            episodes=args.steps if args.steps is not None else 2000,
+        )
+        with _progress_bar(args, f"switch riddle, {config.method}") as bar:
+            result = train_switch(config, rng=args.seed, progress=bar.update)
     else:
         import importlib.util
 
@@ -1266,8 +1284,13 @@ def _print_comm_analysis(info: dict[str, Any], limit: int) -> None:
         if len(info["lexicon"]) > limit:
             print(f"  ... ({len(info['lexicon']) - limit} more)")
         return
-    for k, v in info.items():
-        console.print(f"{k}: {v}")
+    console.print(
+        f"switch riddle, {info['n_agents']} prisoners, {info['method']}: greedy reward "
+        f"{info['final_reward']:.3f}, oracle {info['oracle']:.4f} "
+        f"({info['final_reward'] / info['oracle']:.0%} of it)"
+    )
+    for x, y in zip(info["curve_episodes"], info["curve_reward"], strict=True):
+        print(f"  update {x}: reward {y:.3f}")
 
 
 def _add_envs_parser(sub: Any) -> None:
