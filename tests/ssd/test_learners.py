@@ -1,0 +1,126 @@
+"""Independent learners and social influence (torch)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from cooplab.envs.ssd import Harvest  # noqa: E402
+from cooplab.envs.ssd.maps import SMALL_HARVEST_MAP  # noqa: E402
+from cooplab.ssd.learners import (  # noqa: E402
+    ActorCritic,
+    AgentConfig,
+    Population,
+    PopulationConfig,
+    kl_categorical,
+)
+from cooplab.ssd.train import load_run, train  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny networks: threads only contend on CI's 2 cores
+    yield
+    torch.set_num_threads(threads)
+
+
+SMALL = {"map": SMALL_HARVEST_MAP, "n_agents": 3, "episode_limit": 10}
+
+
+def small_env(b=4):
+    return Harvest(num_envs=b, seed=0, **SMALL)
+
+
+def test_manual_gru_cell_equals_torch_gru():
+    torch.manual_seed(0)
+    net = ActorCritic(7, 5, 3)
+    x, h = torch.randn(4, 7), torch.randn(4, 5)
+    _, _, out = net(x[None], h)
+    np.testing.assert_allclose(net.cell(net.fc(x), h).detach(), out[0].detach(), atol=1e-6)
+
+
+def test_kl_is_zero_on_itself_and_positive_elsewhere():
+    p = torch.tensor([[0.2, 0.8], [1.0, 0.0]])
+    q = torch.tensor([[0.5, 0.5], [0.5, 0.5]])
+    assert torch.allclose(kl_categorical(p, p), torch.zeros(2), atol=1e-6)
+    assert (kl_categorical(p, q) > 0).all()
+    assert kl_categorical(p, q)[1] == pytest.approx(np.log(2), abs=1e-6)
+
+
+def test_centralised_influence_replays_the_others_exactly():
+    env = small_env()
+    pop = Population(env.spec, PopulationConfig(influence="centralised"), seed=0)
+    batch = pop.collect(env, np.random.default_rng(0))
+    c = pop.centralised_influence(batch)
+    assert c.shape == (10, 4, 3) and np.all(c >= -1e-6) and c.max() > 0
+    assert np.all(c[-1] == 0)  # the last action influences nothing within the episode
+    # an agent whose network ignores agent 0's action input is not influenced by it
+    with torch.no_grad():
+        for j in (1, 2):
+            off = pop.obs_dim
+            pop.nets[j].fc.weight[:, off : off + pop.a] = 0.0
+    batch = pop.collect(env, np.random.default_rng(0))
+    np.testing.assert_allclose(pop.centralised_influence(batch)[:, :, 0], 0.0, atol=1e-6)
+
+
+def test_moa_influence_trains_the_models():
+    env = small_env(8)
+    pop = Population(env.spec, PopulationConfig(influence="moa"), seed=1)
+    rng = np.random.default_rng(1)
+    batch = pop.collect(env, rng)
+    import torch.nn.functional as F
+
+    def moa_loss():
+        with torch.no_grad():
+            logits = pop._moa_logits(0, batch.hout[:-1, :, 0], batch.actions[:-1, :, 0])
+            return float(
+                F.cross_entropy(
+                    logits.reshape(-1, pop.a), batch.actions[1:][:, :, [1, 2]].reshape(-1)
+                )
+            )
+
+    before = moa_loss()
+    for _ in range(20):
+        c = pop.moa_influence(batch)
+    assert moa_loss() < before
+    assert np.all(c >= -1e-6)
+
+
+def test_heterogeneous_population_and_bad_configs():
+    env = small_env()
+    cfg = PopulationConfig(
+        agents=(
+            AgentConfig(hidden=16),
+            AgentConfig(hidden=32, algorithm="a2c"),
+            AgentConfig(lr=1e-4),
+        )
+    )
+    pop = Population(env.spec, cfg, seed=0)
+    assert [n.hidden for n in pop.nets] == [16, 32, 64]
+    pop.update(pop.collect(env, np.random.default_rng(0)))
+    with pytest.raises(ValueError, match="2 agent configs"):
+        Population(env.spec, PopulationConfig(agents=(AgentConfig(), AgentConfig())), seed=0)
+    with pytest.raises(ValueError, match="influence"):
+        PopulationConfig(influence="bogus")
+    with pytest.raises(ValueError, match="algorithm"):
+        AgentConfig(algorithm="dqn")
+    with pytest.raises(ValueError, match="lr"):
+        AgentConfig(lr=0)
+
+
+def test_resume_equals_the_uninterrupted_run(tmp_path):
+    cfg = PopulationConfig(influence="centralised")
+    kw = {"num_envs": 2, "config": cfg, "rng": 5, "env_params": SMALL}
+    full, _ = train("harvest_v1", iterations=3, **kw)
+    train("harvest_v1", iterations=2, out=tmp_path, checkpoint_every=1, **kw)
+    with pytest.raises(FileExistsError):
+        train("harvest_v1", iterations=3, out=tmp_path, **kw)
+    resumed, _ = train("harvest_v1", iterations=3, out=tmp_path, resume=True, **kw)
+    # same seed, same numbers (NaN where no one ate: compared as equal)
+    np.testing.assert_equal(resumed.to_dict()["log"], full.to_dict()["log"])
+    meta, pop = load_run(tmp_path)
+    assert meta["env"] == "harvest_v1" and pop.updates == 3
+    assert (tmp_path / "log.csv").read_text().count("\n") == 4
