@@ -208,7 +208,12 @@ class Result:
 
 
 def _lbf_params(config: Config, n: int) -> tuple[tuple[str, Any], ...]:
-    return (("size", config.lbf_size), ("players", n), ("food", config.lbf_food))
+    return (
+        ("size", config.lbf_size),
+        ("players", n),
+        ("max_food", config.lbf_food),
+        ("team_reward", True),
+    )
 
 
 def run(

@@ -65,12 +65,20 @@ class Config:
     steps
         Environment steps per run.
     env_params
-        Parameters of the predator-prey environment (``cooplab.envs.make``), as pairs.
+        Parameters of the predator-prey environment (``cooplab.envs.make``), as
+        pairs; by default four predators and two prey on a 6x6 grid, each
+        predator seeing the 3x3 square around it (``sight`` 1), 25 steps.
     """
 
     seeds: int = 2
-    steps: int = 2000
-    env_params: tuple[tuple[str, Any], ...] = ()
+    steps: int = 400
+    env_params: tuple[tuple[str, Any], ...] = (
+        ("size", 6),
+        ("predators", 4),
+        ("prey", 2),
+        ("sight", 1),
+        ("episode_limit", 25),
+    )
 
     @classmethod
     def quick(cls) -> Config:
@@ -78,7 +86,7 @@ class Config:
 
     @classmethod
     def full(cls) -> Config:
-        return cls(seeds=5, steps=200_000)
+        return cls(seeds=5, steps=100_000)
 
     def __post_init__(self) -> None:
         for name in ("seeds", "steps"):

@@ -25,10 +25,8 @@ __all__ = ["MLP", "AgentNet", "QMixer", "VDNMixer", "one_hot"]
 
 def one_hot(index: torch.Tensor, n: int) -> torch.Tensor:
     """One-hot float encoding of ``index`` (any shape) with ``n`` classes; ``-1`` encodes as zeros."""
-    out = torch.zeros((*index.shape, n), dtype=torch.float32)
-    valid = index >= 0
-    out[valid] = F.one_hot(index[valid], n).float()
-    return out
+    valid = (index >= 0).unsqueeze(-1)
+    return F.one_hot(index.clamp(min=0), n).float() * valid
 
 
 class MLP(nn.Module):
