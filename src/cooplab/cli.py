@@ -207,6 +207,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_marl_parser(sub)
     _add_comm_parser(sub)
     _add_envs_parser(sub)
+    _add_selfplay_parsers(sub)
 
     sub.add_parser("experiments", help="list the experiments the report runs")
 
@@ -1332,6 +1333,156 @@ def _cmd_envs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ---------------------------------------------------------------------------
+# Self-play: cooplab play, cooplab arena (issue 8)
+# ---------------------------------------------------------------------------
+def _add_selfplay_parsers(sub: Any) -> None:
+    agents_help = "random, alphabeta:D, perfect (tic-tac-toe), mcts:N or human"
+    play = sub.add_parser(
+        "play",
+        help="play a board game between two agents (or you) and print the games",
+        description="Play tic_tac_toe, connect_four or othello6 between two agents; the agents "
+        "swap sides every game. Agents: " + agents_help + ".",
+    )
+    play.add_argument("game", help="tic_tac_toe, connect_four or othello6")
+    play.add_argument("--agent", default="human", help="the first agent (default human)")
+    play.add_argument("--vs", default="mcts:1000", help="the second agent (default mcts:1000)")
+    play.add_argument("--games", type=_positive, default=1, help="games to play (default 1)")
+    play.add_argument("--seed", type=_seed, default=0, help="seed of the agents (default 0)")
+    play.add_argument("--json", action="store_true", help="print the games as JSON")
+
+    arena = sub.add_parser(
+        "arena",
+        help="a round robin between agents at a board game, with Elo ratings",
+        description="Every pair of agents plays --games games, both sides; Elo ratings by "
+        "maximum likelihood with bootstrap confidence intervals. Agents: " + agents_help + ".",
+    )
+    arena.add_argument("game", help="tic_tac_toe, connect_four or othello6")
+    arena.add_argument("agents", nargs="+", metavar="AGENT", help="two or more agent specs")
+    arena.add_argument("--games", type=_positive, default=20, help="games per pair (default 20)")
+    arena.add_argument("--seed", type=_seed, default=0, help="the seed (default 0)")
+    arena.add_argument("--anchor", default=None, help="the agent rated 0 (default the first)")
+    arena.add_argument(
+        "--bootstrap", type=_positive, default=200, help="bootstrap refits (default 200)"
+    )
+    arena.add_argument("--json", action="store_true", help="print the result as JSON")
+    arena.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _cmd_play(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from cooplab.games.board import get_board_game
+    from cooplab.runtime.rng import as_generator
+    from cooplab.selfplay.agents import make_agent
+    from cooplab.selfplay.arena import play_games
+
+    game = get_board_game(args.game)
+    agents = [make_agent(args.agent), make_agent(args.vs)]
+    names = [a.name for a in agents]
+    if names[0] == names[1]:
+        names = [f"{names[0]} (first listed)", f"{names[1]} (second listed)"]
+    human = any(getattr(a, "interactive", False) for a in agents)
+    first = np.arange(args.games) % 2
+    gen = as_generator(args.seed)
+    if human:
+        # One game at a time, the board shown after every move.
+        def show(states: Any, actions: Any, live: Any) -> None:
+            print(f"played {game.action_to_string(int(actions[0]))}")
+            if game.is_terminal(states)[0]:
+                print(game.render(states))
+
+        records = [
+            play_games(game, agents[0], agents[1], first[i : i + 1], gen, on_move=show)
+            for i in range(args.games)
+        ]
+        score = np.concatenate([r.score for r in records])
+        length = np.concatenate([r.length for r in records])
+        moves = [r.moves[0] for r in records]
+    else:
+        rec = play_games(game, agents[0], agents[1], first, gen)
+        score, length, moves = rec.score, rec.length, list(rec.moves)
+    games = []
+    for i in range(args.games):
+        winner = None if score[i] == 0 else names[0] if score[i] > 0 else names[1]
+        games.append(
+            {
+                "first": names[int(first[i])],
+                "winner": winner,
+                "moves": [game.action_to_string(int(a)) for a in moves[i][: int(length[i])]],
+            }
+        )
+    summary = {
+        "game": game.name,
+        "agents": names,
+        "seed": args.seed,
+        "games": args.games,
+        "wins": int((score > 0).sum()),
+        "draws": int((score == 0).sum()),
+        "losses": int((score < 0).sum()),
+    }
+    if args.json:
+        print(json.dumps({**summary, "records": games}, indent=2))
+        return EXIT_OK
+    for i, g in enumerate(games):
+        result = "draw" if g["winner"] is None else f"{g['winner']} won"
+        print(
+            f"game {i + 1}: {g['first']} first, {result} in {len(g['moves'])} moves: "
+            + " ".join(g["moves"])
+        )
+    if not human and args.games <= 3:
+        final = game.play(games[-1]["moves"])
+        print(game.render(final))
+    print(
+        f"{names[0]} against {names[1]}: {summary['wins']} wins, {summary['draws']} draws, "
+        f"{summary['losses']} losses"
+    )
+    return EXIT_OK
+
+
+def _cmd_arena(args: argparse.Namespace) -> int:
+    from cooplab.selfplay.arena import run_arena
+
+    if len(args.agents) < 2:
+        raise UsageError("the arena needs at least two agents")
+    with _progress_bar(args, f"arena: {args.game}") as bar:
+        res = run_arena(
+            args.game,
+            args.agents,
+            args.games,
+            args.seed,
+            anchor=args.anchor if args.anchor is not None else 0,
+            n_bootstrap=args.bootstrap,
+            progress=bar.update,
+        )
+    if args.json:
+        print(json.dumps(res.to_dict(), indent=2))
+        return EXIT_OK
+    from rich.table import Table as RichTable
+
+    elo = res.elo
+    table = RichTable(title=f"{res.game}: {res.games_per_pair} games a pair, seed {args.seed}")
+    for col in ("agent", "Elo", f"{round(100 * elo.level)}% interval", "score", "W-D-L"):
+        table.add_column(col, justify="left" if col == "agent" else "right")
+    order = sorted(range(len(res.names)), key=lambda i: -elo.ratings[i])
+    for i in order:
+        w = int(res.wins[i].sum())
+        d = int(res.draws[i].sum())
+        losses = int(res.wins[:, i].sum())
+        n = w + d + losses
+        table.add_row(
+            res.names[i],
+            f"{elo.ratings[i]:.0f}",
+            f"[{elo.ci_low[i]:.0f}, {elo.ci_high[i]:.0f}]",
+            f"{(w + 0.5 * d) / max(n, 1):.2f}",
+            f"{w}-{d}-{losses}",
+        )
+    console = _console()
+    console.print(table)
+    console.print(f"Elo anchored at {elo.anchor} = 0; Bradley-Terry maximum likelihood")
+    return EXIT_OK
+
+
 COMMANDS = {
     "games": _cmd_games,
     "solve": _cmd_solve,
@@ -1347,6 +1498,8 @@ COMMANDS = {
     "marl": _cmd_marl,
     "comm": _cmd_comm,
     "envs": _cmd_envs,
+    "play": _cmd_play,
+    "arena": _cmd_arena,
 }
 
 

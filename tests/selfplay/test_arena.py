@@ -30,7 +30,9 @@ def test_agent_specs_and_errors():
     assert make_agent("perfect").name == "perfect"
     assert isinstance(make_agent("human"), HumanAgent)
     assert set(AGENT_KINDS.names()) == {"random", "alphabeta", "perfect", "mcts", "human"}
-    with pytest.raises(ValueError, match=r"unknown agent 'mtcs:5'.*mcts"):
+    with pytest.raises(
+        ValueError, match=r"unknown agent 'mtcs'; did you mean mcts.*in the spec 'mtcs:5'"
+    ):
         make_agent("mtcs:5")
     with pytest.raises(ValueError, match="needs the depth"):
         make_agent("alphabeta")

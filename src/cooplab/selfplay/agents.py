@@ -189,11 +189,12 @@ class HumanAgent(BaseAgent):
 
     def __init__(
         self,
-        input_fn: Callable[[str], str] = input,
-        output_fn: Callable[[str], Any] = print,
+        input_fn: Callable[[str], str] | None = None,
+        output_fn: Callable[[str], Any] | None = None,
     ) -> None:
-        self.input_fn = input_fn
-        self.output_fn = output_fn
+        # looked up at call time, so a test's monkeypatched input is seen
+        self.input_fn = input_fn or (lambda prompt: input(prompt))
+        self.output_fn = output_fn or (lambda text: print(text))
 
     def act(self, game: BoardGame, state: BoardState, rng: RngLike = None) -> int:
         legal = np.flatnonzero(game.legal_mask(state)[0])
@@ -293,7 +294,8 @@ def make_agent(spec: str | BaseAgent) -> BaseAgent:
     try:
         entry = AGENT_KINDS[kind]
     except KeyError as err:
-        raise ValueError(f"unknown agent {spec!r}: {err}") from None
+        where = "" if kind == spec.strip() else f" in the spec {spec!r}"
+        raise ValueError(f"{err}{where}") from None
     return entry.build(arg if arg != "" or ":" in spec else None)
 
 
