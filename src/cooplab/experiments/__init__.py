@@ -8,6 +8,7 @@ from cooplab.experiments import (
     axelrod_first_tournament,
     cfr_poker,
     emergent_language,
+    coordinated_exploration,
     credit_assignment,
     evolution_of_cooperation,
     folk_theorem,
@@ -17,6 +18,7 @@ from cooplab.experiments import (
     nash_complexity,
     noisy_tournament,
     non_stationarity,
+    partial_observability,
     prisoners_dilemma,
     signaling_equilibria,
     switch_riddle,
@@ -42,6 +44,8 @@ EXPERIMENTS: tuple[Experiment, ...] = (
     emergent_language.EXPERIMENT,  # 4
     switch_riddle.EXPERIMENT,  # 4
     credit_assignment.EXPERIMENT,  # 5
+    coordinated_exploration.EXPERIMENT,  # 5
+    partial_observability.EXPERIMENT,  # 5
 )
 
 REGISTRY: Registry[Experiment] = Registry("experiment", EXPERIMENTS, key=lambda e: e.name)
