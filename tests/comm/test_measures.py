@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
@@ -52,6 +52,7 @@ def test_edit_distance_known(a, b, d):
     assert edit_distance(a, b) == d
 
 
+@settings(max_examples=60)
 @given(
     st.lists(st.integers(1, 4), max_size=6),
     st.lists(st.integers(1, 4), max_size=6),
@@ -77,6 +78,7 @@ def test_strip_eos_and_entropy():
 # ---------------------------------------------------------------------------
 # topographic similarity
 # ---------------------------------------------------------------------------
+@settings(max_examples=30)
 @given(st.integers(2, 3), st.integers(2, 4), st.integers(0, 2**32 - 1))
 def test_compositional_language_has_topsim_one(n_attr, n_val, seed):
     meanings = _space(n_attr, n_val)
