@@ -120,3 +120,20 @@ def test_batched_replicator_stays_on_the_simplex_and_matches_each_start_alone(
     for j in (0, k - 1):
         alone = replicator_trajectories(a, starts[j], t, method=method)
         np.testing.assert_allclose(batch[:, j], alone, rtol=0, atol=1e-6)
+
+
+@pytest.mark.parametrize("method", ["dopri5", "dop853"])
+def test_shares_driven_below_zero_by_a_loose_tolerance_are_clipped_and_renormalised(method):
+    # Action 1 loses 30 payoff units against everything: its share collapses faster than
+    # a loose tolerance follows, and the raw Runge-Kutta states dip below zero. The
+    # replicator output clips those rows at zero and renormalises them.
+    a = np.array([[0.0, 0.0, 0.0], [-30.0, -30.0, -30.0], [1.0, 1.0, 1.0]])
+    x0 = np.array([[0.3, 0.4, 0.3]] * 4)
+    t = np.linspace(0.0, 5.0, 400)
+    raw = integrate_batch(_replicator_rhs(a), x0, t, rtol=1e-3, atol=1e-3, method=method)
+    assert raw.min() < 0.0  # the case the clipping is for
+    got = replicator_trajectories(a, x0, t, rtol=1e-3, atol=1e-3, method=method)
+    assert got.min() == 0.0
+    np.testing.assert_allclose(got.sum(axis=-1), 1.0, rtol=0, atol=1e-12)
+    untouched = raw.min(axis=-1) >= 0.0
+    np.testing.assert_array_equal(got[untouched], raw[untouched])

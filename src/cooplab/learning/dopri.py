@@ -402,8 +402,8 @@ def integrate_batch(
             for lo in range(nxt, stop, block):
                 hi = min(lo + block, stop)
                 np.matmul(weights[lo - nxt : hi - nxt], coef, out=flat_out[lo:hi])
-            if finish is not None:
-                finish(out[nxt:stop])
+                if finish is not None:
+                    finish(out[lo:hi])  # while the block is in cache
             nxt = stop
         pair.accept()
         t = t_new
