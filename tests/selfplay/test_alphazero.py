@@ -8,13 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cooplab.games.board import DRAW, get_board_game
-from cooplab.selfplay.alphazero import (
-    AlphaZeroConfig,
-    CheckpointMismatchError,
-    play_games,
-    random_policy,
-    self_play,
-)
+from cooplab.selfplay.agents import RandomAgent
+from cooplab.selfplay.alphazero import AlphaZeroConfig, CheckpointMismatchError, self_play
+from cooplab.selfplay.arena import play_match
 from cooplab.selfplay.replay import ReplayBuffer
 
 GAMES = ("tic_tac_toe", "connect_four", "othello6")
@@ -28,6 +24,10 @@ def uniform(game):
         return legal / legal.sum(axis=1, keepdims=True), np.zeros(states.batch)
 
     return evaluate
+
+
+def random_policy(game, s, rng):
+    return RandomAgent().act_batch(game, s, rng)
 
 
 def random_position(game, rng, plies):
@@ -160,22 +160,6 @@ def test_self_play_is_seeded():
     assert not (a.policies.shape == c.policies.shape and np.array_equal(a.policies, c.policies))
 
 
-def test_play_games_scores_and_illegal_moves():
-    game = get_board_game("tic_tac_toe")
-    r = play_games(game, random_policy, random_policy, 200, rng=0)
-    assert r.shape == (200,) and set(np.unique(r)) <= {-1.0, 0.0, 1.0}
-    # random play in tic-tac-toe: the first player wins about 58.5% of games
-    # (255,168 games: 131,184 first-player wins, 77,904 second, 46,080 draws, each game
-    # weighted by its probability gives 0.585 / 0.288 / 0.127)
-    assert 0.45 < np.mean(r > 0) < 0.72
-
-    def cheat(game, s, rng):
-        return np.zeros(s.batch, dtype=np.int64)  # always cell 0, illegal once taken
-
-    with pytest.raises(ValueError, match="illegal"):
-        play_games(game, cheat, cheat, 2, rng=0)
-
-
 def test_config_rejects_bad_values():
     with pytest.raises(ValueError, match="simulations"):
         AlphaZeroConfig(simulations=0)
@@ -304,8 +288,8 @@ def test_network_agent_plays_legal_moves_and_takes_a_win():
     s = game.play([0, 3, 1, 4])
     agent = NetworkAgent(net, game, simulations=64)
     assert agent.act(game, s, rng=0) == 2
-    r = play_games(game, agent, random_policy, 4, rng=0)
-    assert r.shape == (4,)
+    m = play_match(game, agent, "random", 4, rng=0)  # the arena checks every move's legality
+    assert m.games == 4 and m.a == "alphazero-64"
     with pytest.raises(ValueError, match="simulations"):
         NetworkAgent(net, game, simulations=-1)
 

@@ -63,6 +63,8 @@ from cooplab.games.board import DRAW, BoardGame, BoardState, get_board_game
 from cooplab.runtime.progress import ProgressFn, null_progress
 from cooplab.runtime.rng import RngLike, as_generator
 from cooplab.runtime.store import atomic_write_bytes
+from cooplab.selfplay.agents import BaseAgent, RandomAgent, make_agent
+from cooplab.selfplay.arena import play_match
 
 if TYPE_CHECKING:
     from cooplab.selfplay.network import PolicyValueNet
@@ -77,7 +79,6 @@ __all__ = [
     "NetworkAgent",
     "StepRecord",
     "load_network",
-    "play_games",
     "puct",
     "self_play",
     "torch_threads",
@@ -243,93 +244,15 @@ def self_play(
     )
 
 
-#: A player in :func:`play_games`: ``(game, states, rng) -> actions (B,)``.
-BatchPolicy = Callable[[BoardGame, BoardState, np.random.Generator], npt.NDArray[np.int64]]
-
-
-def _as_batch_policy(agent: Any) -> BatchPolicy:
-    if hasattr(agent, "act_batch"):
-        return agent.act_batch  # type: ignore[no-any-return]
-    if hasattr(agent, "act"):
-
-        def policy(game: BoardGame, s: BoardState, rng: np.random.Generator) -> Any:
-            out = np.empty(s.batch, dtype=np.int64)
-            for i in range(s.batch):
-                out[i] = int(agent.act(game, s.take(i), rng))
-            return out
-
-        return policy
-    if callable(agent):
-        return agent  # type: ignore[no-any-return]
-    raise TypeError(
-        f"a player needs act(game, state, rng) or act_batch(game, states, rng); got "
-        f"{type(agent).__name__}"
-    )
-
-
-def random_policy(game: BoardGame, s: BoardState, rng: np.random.Generator) -> Any:
-    """The uniformly random player, batched."""
-    legal = game.legal_mask(s)
-    u = np.where(legal, rng.random(legal.shape), -1.0)
-    return u.argmax(axis=1)
-
-
-def play_games(
-    game: BoardGame,
-    first: Any,
-    second: Any,
-    games: int,
-    *,
-    opening_moves: int = 0,
-    rng: RngLike = None,
-) -> npt.NDArray[np.float64]:
-    """Play ``games`` games, ``first`` moving first, all at once; ``first``'s results.
-
-    Players are agents with ``act_batch(game, states, rng)`` (called once per
-    ply with all the games where that player moves) or ``act(game, state,
-    rng)`` (called per game). Each game opens with ``opening_moves`` uniformly
-    random plies, so that deterministic players meet varied positions.
-
-    Returns
-    -------
-    ``(games,)`` +1 / 0 / -1 for ``first``.
-    """
-    if isinstance(games, bool) or not isinstance(games, int) or games < 1:
-        raise ValueError(f"games must be a positive integer; got {games!r}")
-    rng = as_generator(rng)
-    players = (_as_batch_policy(first), _as_batch_policy(second))
-    states = game.initial_states(games)
-    while True:
-        live = ~game.is_terminal(states)
-        if not live.any():
-            break
-        actions = np.zeros(games, dtype=np.int64)
-        opening = live & (states.moves < opening_moves)
-        if opening.any():
-            idx = np.flatnonzero(opening)
-            actions[idx] = random_policy(game, states.take(idx), rng)
-        for p in (0, 1):
-            idx = np.flatnonzero(live & ~opening & (states.to_play == p))
-            if idx.size:
-                actions[idx] = players[p](game, states.take(idx), rng)
-        idx = np.flatnonzero(live)
-        try:
-            nxt = game.step(states.take(idx), actions[idx])
-        except ValueError as exc:
-            raise ValueError(f"a player made an illegal move: {exc}") from None
-        states = _set_rows(states, idx, nxt)
-    return game.returns(states)[:, 0]
-
-
-class NetworkAgent:
+class NetworkAgent(BaseAgent):
     """A trained network as a player: PUCT with ``simulations`` simulations, no noise.
 
     ``simulations=0`` plays the network's most probable legal move without
     search. Moves are the most visited root action, ties broken at random.
     ``threads`` torch threads are used inside its calls (see
     :attr:`AlphaZeroConfig.threads`).
-    Has the agent interface ``act(game, state, rng) -> action`` and a batched
-    ``act_batch(game, states, rng) -> actions (B,)``.
+    An agent of :mod:`cooplab.selfplay.agents` (``act`` and the batched
+    ``act_batch``), so the arena can play it against any other.
     """
 
     def __init__(
@@ -567,9 +490,9 @@ class AlphaZeroTrainer:
         Where checkpoints go (``checkpoint.pt``, ``best.pt``); ``None`` keeps
         the run in memory.
     opponents
-        Extra fixed opponents for the periodic evaluation, ``{name: agent}``
-        (any agent :func:`play_games` accepts); the random player is always
-        one.
+        Extra fixed opponents for the periodic evaluation, ``{name: agent or
+        spec}`` (:func:`cooplab.selfplay.agents.make_agent`: ``"mcts:100"``,
+        ``"perfect"``, ...); the random player is always one.
 
     Examples
     --------
@@ -751,27 +674,29 @@ class AlphaZeroTrainer:
         records = []
         with self._threads():
             me = self.agent()
-            opponents: list[tuple[str, Any]] = [
+            opponents: list[tuple[str, BaseAgent]] = [
                 ("best", self.agent(best=True)),
-                ("random", random_policy),
+                ("random", RandomAgent()),
             ]
-            opponents += list(self.opponents.items())
+            opponents += [(name, make_agent(a)) for name, a in self.opponents.items()]
             for name, opp in opponents:
-                r = _both_sides(self.game, me, opp, cfg.eval_games, self.rng)
+                # A seed drawn from the stream, not the generator itself: the arena spawns
+                # children, and a generator's spawn count is not part of the state a
+                # checkpoint restores.
+                seed = int(self.rng.integers(2**63 - 1))
+                m = play_match(self.game, me, opp, cfg.eval_games, seed)
                 promoted = False
-                if name == "best":
-                    score = (np.sum(r > 0) + 0.5 * np.sum(r == 0)) / r.size
-                    if score >= cfg.best_threshold:
-                        self.best.load_state_dict(self.net.state_dict())
-                        self.best_generation += 1
-                        promoted = True
+                if name == "best" and m.score >= cfg.best_threshold:
+                    self.best.load_state_dict(self.net.state_dict())
+                    self.best_generation += 1
+                    promoted = True
                 rec = EvalRecord(
                     step=self.steps_done,
                     seconds=self.seconds,
                     opponent=name,
-                    wins=int(np.sum(r > 0)),
-                    draws=int(np.sum(r == 0)),
-                    losses=int(np.sum(r < 0)),
+                    wins=m.wins,
+                    draws=m.draws,
+                    losses=m.losses,
                     promoted=promoted,
                 )
                 records.append(rec)
@@ -923,17 +848,6 @@ class AlphaZeroTrainer:
 
 def _np(v: Any) -> Any:
     return v.numpy() if hasattr(v, "numpy") else v
-
-
-def _both_sides(
-    game: BoardGame, me: Any, opponent: Any, games: int, rng: np.random.Generator
-) -> npt.NDArray[np.float64]:
-    """``me``'s results over ``games`` games, first in half of them (rounded up)."""
-    first = (games + 1) // 2
-    out = [play_games(game, me, opponent, first, rng=rng)]
-    if games - first:
-        out.append(-play_games(game, opponent, me, games - first, rng=rng))
-    return np.concatenate(out)
 
 
 def _load(path: Path) -> dict[str, Any]:
