@@ -13,13 +13,21 @@ c4 = get_board_game("connect_four")
 oth = get_board_game("othello6")
 
 
+_EXACT: dict[bytes, float] = {}
+
+
 def exact_random_value(game, s):
-    """Player 0's expected return under uniformly random play, by enumeration."""
+    """Player 0's expected return under uniformly random play, by enumeration (memoised)."""
     if game.is_terminal(s)[0]:
         return game.returns(s)[0, 0]
-    acts = np.flatnonzero(game.legal_mask(s)[0])
-    children = game.step(s.take(np.zeros(len(acts), int)), acts)
-    return float(np.mean([exact_random_value(game, children[i]) for i in range(len(acts))]))
+    k = game.key(s)[0]
+    if k not in _EXACT:
+        acts = np.flatnonzero(game.legal_mask(s)[0])
+        children = game.step(s.take(np.zeros(len(acts), int)), acts)
+        _EXACT[k] = float(
+            np.mean([exact_random_value(game, children[i]) for i in range(len(acts))])
+        )
+    return _EXACT[k]
 
 
 @pytest.mark.parametrize("fast", [True, False], ids=["bitboard", "generic"])
@@ -35,6 +43,20 @@ def test_random_playouts_match_exact_random_play(fast):
     se = v.std() / np.sqrt(v.size)
     assert abs(v.mean() - exact) < 4 * se
     assert np.isin(v, (-1.0, 0.0, 1.0)).all()
+
+
+def test_small_batch_playouts_on_python_ints_match_exact_random_play():
+    # Up to 8 playouts at once run one by one on Python-int bitboards.
+    s = ttt.play([0, 4]).take(np.zeros(8, dtype=int))
+    gen = np.random.default_rng(11)
+    v = np.concatenate([ttt.random_playouts(s, gen) for _ in range(1500)])
+    assert abs(v.mean() - 4 / 35) < 4 * v.std() / np.sqrt(v.size)
+    s = c4.play([3, 3, 2, 4, 2]).take(np.zeros(8, dtype=int))
+    small = np.concatenate([c4.random_playouts(s, gen) for _ in range(1000)])
+    big = c4.random_playouts(s.take(np.zeros(20_000, dtype=int)), gen)
+    for outcome in (-1.0, 1.0):
+        p, q = (small == outcome).mean(), (big == outcome).mean()
+        assert abs(p - q) < 5 * np.sqrt(p * (1 - p) / small.size + q * (1 - q) / big.size)
 
 
 def test_connect_four_bitboard_playouts_agree_with_generic():

@@ -55,6 +55,9 @@ __all__ = [
     "get_board_game",
 ]
 
+#: Up to this many playouts at once run on Python-int bitboards, one by one.
+_SMALL_BATCH = 8
+
 #: ``outcome`` codes stored in a :class:`BoardState`.
 ONGOING, WIN0, WIN1, DRAW = -1, 0, 1, 2
 
@@ -467,6 +470,12 @@ class _KInARow(BoardGame):
         if cols * h <= 16:
             table = self._has_line(np.arange(1 << (cols * h), dtype=np.uint64))
             self._line_table = table
+        self._int_bits = [int(w) for w in self._weights]
+        self._int_top = [int(t) for t in self._top]
+        self._int_bottom = [int(b) for b in self._bottom]
+        self._int_colmask = [((1 << rows) - 1) << (c * h) for c in range(cols)]
+        self._int_shifts = (1, h, h + 1, h - 1)
+        self._line_list = None if self._line_table is None else self._line_table.tolist()
         self._column_mask = np.array(
             [((1 << rows) - 1) << (c * h) for c in range(cols)], dtype=np.uint64
         )
@@ -506,6 +515,14 @@ class _KInARow(BoardGame):
         them = np.where(sign > 0, second, first)
         moves = s.moves[idx].astype(np.int64)
         cells = self.board_shape[0] * self.board_shape[1]
+        if idx.size <= _SMALL_BATCH:
+            # A few playouts (one search tree): Python integers beat array calls.
+            u = gen.random((idx.size, cells))
+            for j in range(idx.size):
+                out[idx[j]] = sign[j] * self._playout_int(
+                    int(me[j]), int(them[j]), int(moves[j]), u[j]
+                )
+            return out
         one = np.uint64(1)
         alive = np.ones(idx.size, dtype=bool)
         while True:
@@ -584,6 +601,44 @@ class _KInARow(BoardGame):
         return np.where(win0, WIN0, np.where(win1, WIN1, np.where(full, DRAW, ONGOING))).astype(
             np.int8
         )
+
+    def _int_line(self, p: int) -> bool:
+        if self._line_list is not None:
+            return self._line_list[p]
+        for sh in self._int_shifts:
+            m = p & (p >> sh)
+            if m & (m >> (2 * sh)):
+                return True
+        return False
+
+    def _playout_int(self, me: int, them: int, moves: int, u: npt.NDArray[np.float64]) -> float:
+        """One random playout on Python-int bitboards; the result for the player to move.
+
+        ``u`` holds one uniform number a ply: the move is the ``floor(u * n)``-th
+        of the ``n`` legal ones in column (cell) order, the same law as the
+        array path's random argmax.
+        """
+        cells = len(self._int_bits)
+        result = 1.0  # flips each ply: the result is for the player to move at the start
+        ply = 0
+        while True:
+            occupied = me | them
+            if self.gravity:
+                options = [c for c, top in enumerate(self._int_top) if not occupied & top]
+                col = options[int(u[ply] * len(options))]
+                bit = (occupied + self._int_bottom[col]) & ~occupied & self._int_colmask[col]
+            else:
+                options = [b for b in self._int_bits if not occupied & b]
+                bit = options[int(u[ply] * len(options))]
+            me |= bit
+            moves += 1
+            ply += 1
+            if self._int_line(me):
+                return result
+            if moves >= cells:
+                return 0.0
+            me, them = them, me
+            result = -result
 
 
 class TicTacToe(_KInARow):
