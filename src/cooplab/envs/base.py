@@ -343,7 +343,7 @@ class VectorEnv(ABC):
         a = self._check_actions(actions)
         reward, terminated = self._step(a)
         self._t += 1
-        self._return += reward.mean(axis=1, dtype=np.float64)
+        self._return += np.add.reduce(reward, axis=1, dtype=np.float64) / self.spec.n_agents
         truncated = (self._t >= self.spec.episode_limit) & ~terminated
         done = terminated | truncated
         final_obs, final_state, avail = self._observe(None)

@@ -198,6 +198,7 @@ class LevelBasedForaging(VectorEnv):
         self.food_col = np.full((b, f), -1, np.int64)
         self.food_level = np.zeros((b, f), np.int64)
         self.food_alive = np.zeros((b, f), bool)
+        self.food_cell = np.full((b, f), cells, np.int64)  # cells: collected or absent
         self.food_spawned = np.zeros(b, np.int64)
         # Caches refreshed only where food changes: which actions each cell allows
         # (bit a set: action a available), the foods as the state shows them, and the
@@ -207,6 +208,14 @@ class LevelBasedForaging(VectorEnv):
         self._food_packed = np.zeros((b, 3 * f), np.float32)
         self._mask = np.zeros((b, n), np.int64)  # the available-action bits of each agent now
         self._block = self._blocking_table()
+        # _adjacent[a, b]: cells a and b are neighbours (up, down, left, right); the
+        # last row and column stand for "no cell".
+        r_, c_ = np.divmod(np.arange(cells), cols)
+        adjacent = np.zeros((cells + 1, cells + 1), bool)
+        adjacent[:cells, :cells] = (
+            np.abs(r_[:, None] - r_[None, :]) + np.abs(c_[:, None] - c_[None, :])
+        ) == 1
+        self._adjacent = adjacent
         self._grid_actions, self._food_effect = self._action_tables()
         self._border = np.ones((rows, cols), bool)
         self._border[1:-1, 1:-1] = False
@@ -300,6 +309,8 @@ class LevelBasedForaging(VectorEnv):
         self.food_alive[env] = False
         self.food_row[env, :k], self.food_col[env, :k], self.food_level[env, :k] = fd.T
         self.food_alive[env, :k] = True
+        self.food_cell[env] = self.rows * self.cols
+        self.food_cell[env, :k] = fd[:, 0] * self.cols + fd[:, 1]
         self.food_spawned[env] = int(fd[:, 2].sum()) if food_spawned is None else food_spawned
         rows = np.array([env])
         self._refresh_food(rows)
@@ -318,6 +329,7 @@ class LevelBasedForaging(VectorEnv):
 
     _FIELDS = (
         "player_cell",
+        "food_cell",
         "player_level",
         "food_row",
         "food_col",
@@ -401,6 +413,7 @@ class LevelBasedForaging(VectorEnv):
         alive = food_cell < cells
         out = {
             "player_cell": first,
+            "food_cell": food_cell,
             "player_level": levels,
             "food_row": np.where(alive, food_cell // self.cols, -1),
             "food_col": np.where(alive, food_cell % self.cols, -1),
@@ -520,13 +533,9 @@ class LevelBasedForaging(VectorEnv):
         """Rewards ``(B, N)`` of this step's loading; removes the foods collected."""
         rows = np.flatnonzero(loaders.any(axis=1))
         cell, loaders = cell[rows], loaders[rows]
-        pr, pc = cell // self.cols, cell % self.cols
-        alive = self.food_alive[rows]
+        fcell = self.food_cell[rows]  # collected or absent foods: the sentinel, next to nothing
         fl = self.food_level[rows]
-        dist = np.abs(pr[:, :, None] - self.food_row[rows][:, None, :]) + np.abs(
-            pc[:, :, None] - self.food_col[rows][:, None, :]
-        )
-        group = (dist == 1) & alive[:, None, :] & loaders[:, :, None]  # (K, N, F)
+        group = self._adjacent[cell[:, :, None], fcell[:, None, :]] & loaders[:, :, None]  # (K, N, F)
         level = self.player_level[rows]
         group_level = (group * level[:, :, None]).sum(axis=1)  # (K, F)
         tried = group.any(axis=1)
@@ -544,7 +553,8 @@ class LevelBasedForaging(VectorEnv):
         reward[rows] = paid
         eaten = success.any(axis=1)
         if eaten.any():
-            self.food_alive[rows] = alive & ~success
+            self.food_alive[rows] &= ~success
+            self.food_cell[rows] = np.where(success, self.rows * self.cols, fcell)
             self._refresh_food(rows[eaten])
         return reward
 
