@@ -208,6 +208,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_comm_parser(sub)
     _add_envs_parser(sub)
     _add_selfplay_parsers(sub)
+    _add_alphazero_parser(sub)
 
     sub.add_parser("experiments", help="list the experiments the report runs")
 
@@ -1483,6 +1484,157 @@ def _cmd_arena(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ---------------------------------------------------------------------------
+# AlphaZero: cooplab alphazero train (issue 8)
+# ---------------------------------------------------------------------------
+def _add_alphazero_parser(sub: Any) -> None:
+    az = sub.add_parser(
+        "alphazero",
+        help="train AlphaZero on a board game by self-play (torch)",
+        description="AlphaZero (Silver et al. 2018) on tic-tac-toe, Connect Four or Othello 6x6: "
+        "self-play with PUCT, a replay buffer, a residual network; checkpoints in --out.",
+    )
+    asub = az.add_subparsers(dest="alphazero_command", metavar="COMMAND", required=True)
+    tr = asub.add_parser("train", help="train on GAME; writes checkpoint.pt and best.pt to --out")
+    tr.add_argument("game", metavar="GAME", help="tic-tac-toe, connect-four or othello6")
+    tr.add_argument("--minutes", type=float, default=None, help="training time in all (minutes)")
+    tr.add_argument("--steps", type=int, default=None, help="training steps in all")
+    tr.add_argument(
+        "--out", default=None, metavar="DIR", help="checkpoint folder (default alphazero-GAME)"
+    )
+    tr.add_argument("--resume", action="store_true", help="continue the checkpoint in --out")
+    tr.add_argument("--seed", type=_seed, default=0, help="seed (default 0)")
+    tr.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="K=V",
+        help="a training parameter (AlphaZeroConfig: simulations=64, games_per_step=32, ...)",
+    )
+    tr.add_argument("--json", action="store_true", help="print the summary as JSON")
+    tr.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _alphazero_config(game: str, items: list[str]) -> Any:
+    import dataclasses as dc
+
+    from cooplab.selfplay.alphazero import AlphaZeroConfig
+
+    names = [f.name for f in dc.fields(AlphaZeroConfig) if f.name != "game"]
+    values: dict[str, Any] = {"game": game}
+    for item in items:
+        key, sep, text = item.partition("=")
+        if not sep or key not in names:
+            raise UsageError(f"--set takes K=V with K one of {', '.join(names)}; got {item!r}")
+        kind = type(getattr(AlphaZeroConfig(), key))
+        try:
+            if kind is bool:
+                if text.lower() not in ("true", "false", "1", "0"):
+                    raise ValueError(text)
+                values[key] = text.lower() in ("true", "1")
+            else:
+                values[key] = kind(text)
+        except ValueError:
+            raise UsageError(f"--set {key} needs a {kind.__name__}; got {text!r}") from None
+    return AlphaZeroConfig(**values)
+
+
+def _cmd_alphazero(args: argparse.Namespace) -> int:
+    import importlib.util
+    from pathlib import Path
+
+    if importlib.util.find_spec("torch") is None:
+        raise UsageError(
+            "cooplab alphazero needs torch; install it with: pip install 'cooplab[learn]'"
+        )
+    from cooplab.games.board import get_board_game
+    from cooplab.runtime.progress import ProgressBar
+    from cooplab.selfplay.alphazero import AlphaZeroTrainer
+
+    game = get_board_game(args.game)
+    if args.steps is None and args.minutes is None:
+        raise UsageError("cooplab alphazero train needs --steps N or --minutes M (or both)")
+    if args.steps is not None and args.steps < 0:
+        raise UsageError(f"--steps must be a non-negative integer; got {args.steps}")
+    if args.minutes is not None and not (math.isfinite(args.minutes) and args.minutes >= 0):
+        raise UsageError(f"--minutes must be a non-negative number; got {args.minutes}")
+    out = Path(args.out or f"alphazero-{game.name.replace('_', '-')}")
+    if args.resume:
+        config = _alphazero_config(game.name, args.set) if args.set else None
+        trainer = AlphaZeroTrainer.resume(out, config=config)
+        if trainer.game.name != game.name:
+            raise UsageError(f"the checkpoint in {out} is of {trainer.game.name}, not {game.name}")
+    else:
+        if (out / "checkpoint.pt").exists():
+            raise UsageError(
+                f"{out} already holds a checkpoint; pass --resume to continue it, or another --out"
+            )
+        config = _alphazero_config(game.name, args.set)
+        trainer = AlphaZeroTrainer(config, rng=args.seed, out_dir=out)
+    start = trainer.steps_done
+    with ProgressBar(
+        f"AlphaZero on {game.name}", enabled=not args.no_progress and not args.json
+    ) as bar:
+
+        def progress(done: float, total: float, /) -> None:
+            bar.update(done, total)
+            if trainer.history.steps:
+                last = trainer.history.steps[-1]
+                bar.label(
+                    f"AlphaZero on {game.name}: step {last.step}, value loss "
+                    f"{last.value_loss:.3f}, policy loss {last.policy_loss:.3f}"
+                )
+
+        trainer.train(steps=args.steps, minutes=args.minutes, progress=progress)
+    steps = trainer.history.steps
+    summary = {
+        "game": game.name,
+        "steps": trainer.steps_done,
+        "steps_this_run": trainer.steps_done - start,
+        "training_seconds": trainer.seconds,
+        "best_generation": trainer.best_generation,
+        "out": str(out),
+        "config": trainer.config.to_dict(),
+        "last_step": None
+        if not steps
+        else {
+            k: getattr(steps[-1], k)
+            for k in ("value_loss", "policy_loss", "games", "draws", "mean_length")
+        },
+        "evaluations": [
+            {
+                "step": e.step,
+                "opponent": e.opponent,
+                "wins": e.wins,
+                "draws": e.draws,
+                "losses": e.losses,
+                "promoted": e.promoted,
+            }
+            for e in trainer.history.evals
+        ],
+    }
+    if args.json:
+        print(json.dumps(summary, indent=2))
+        return EXIT_OK
+    console = _console()
+    console.print(
+        f"AlphaZero on {game.name}: {trainer.steps_done} steps ({summary['steps_this_run']} in "
+        f"this run), {trainer.seconds:.0f} s of training; checkpoint in {out}"
+    )
+    if steps:
+        last = steps[-1]
+        console.print(
+            f"  last step: value loss {last.value_loss:.3f}, policy loss {last.policy_loss:.3f}, "
+            f"self-play draws {last.draws}/{last.games}"
+        )
+    for e in trainer.history.evals[-3:]:
+        console.print(
+            f"  step {e.step} vs {e.opponent}: won {e.wins}, drew {e.draws}, lost {e.losses}"
+            + (" (new best)" if e.promoted else "")
+        )
+    return EXIT_OK
+
+
 COMMANDS = {
     "games": _cmd_games,
     "solve": _cmd_solve,
@@ -1500,6 +1652,7 @@ COMMANDS = {
     "envs": _cmd_envs,
     "play": _cmd_play,
     "arena": _cmd_arena,
+    "alphazero": _cmd_alphazero,
 }
 
 
