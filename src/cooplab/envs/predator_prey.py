@@ -313,10 +313,10 @@ class PredatorPrey(VectorEnv):
         # Prey: each to a free neighbouring cell, uniformly; clashes stay.
         alive = yc != cells
         if alive.any():
-            pred_now = np.zeros((b, cells + 1), np.int64)
-            np.add.at(pred_now, (np.broadcast_to(ar, pc.shape), pc), 1)
-            prey_now = np.zeros((b, cells + 1), np.int64)
-            np.add.at(prey_now, (np.broadcast_to(ar, yc.shape), yc), 1)
+            width = cells + 1
+            base = ar * width
+            pred_now = np.bincount((base + pc).ravel(), minlength=b * width).reshape(b, width)
+            prey_now = np.bincount((base + yc).ravel(), minlength=b * width).reshape(b, width)
             nb = self._neighbour[yc]  # (B, M, 4)
             free = (nb != cells) & (pred_now[ar[:, :, None], nb] == 0)
             free &= prey_now[ar[:, :, None], nb] == 0
