@@ -13,11 +13,12 @@ In one process, the same work for both:
 * **self-play games per minute**: the UCT player with ``S'`` simulations a
   move against itself to the end of the game. OpenSpiel: one game after
   another with two ``MCTSBot``; cooplab:
-  :func:`cooplab.selfplay.arena.play_games` of ``G`` games at once.
+  :func:`cooplab.selfplay.arena.play_games` of ``G`` games at once, one
+  ``MCTSAgent`` on both sides (each ply, one batched search over all live games).
 
 Usage::
 
-    python benchmarks/selfplay.py            # S = 1000 (T = 256 trees), S' = 100 (G = 64 games)
+    python benchmarks/selfplay.py            # S = 1000 (T = 256 trees), S' = 100 (G = 128 games)
     python benchmarks/selfplay.py --quick    # S = 200 (T = 64), S' = 30 (G = 16)
 
 Ratios are cooplab's rate over OpenSpiel's (above 1: cooplab is faster). The
@@ -90,9 +91,9 @@ def openspiel_games(name: str, sims: int, games: int, seed: int) -> float:
 
 
 def cooplab_games(name: str, sims: int, games: int, seed: int) -> float:
-    a, b = MCTSAgent(sims, c=UCT_C), MCTSAgent(sims, c=UCT_C)
+    agent = MCTSAgent(sims, c=UCT_C)  # one agent on both sides: all games' moves in one search
     start = time.perf_counter()
-    play_games(name, a, b, np.arange(games) % 2, seed)
+    play_games(name, agent, agent, np.arange(games) % 2, seed)
     return games / (time.perf_counter() - start) * 60
 
 
@@ -108,7 +109,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     sims, trees, os_searches = (200, 64, 10) if args.quick else (1000, 256, 10)
-    game_sims, games, os_games = (30, 16, 4) if args.quick else (100, 64, 6)
+    game_sims, games, os_games = (30, 16, 4) if args.quick else (100, 128, 6)
     print(
         f"cooplab {cooplab_version}, numpy {np.__version__}, OpenSpiel {pyspiel.__version__ if hasattr(pyspiel, '__version__') else '?'}; "
         f"CPython {platform.python_version()}; nproc {os.cpu_count()}; seed {args.seed}"

@@ -186,3 +186,20 @@ def test_round_robin_orders_agents_and_records_everything():
         run_arena(ttt, ["random"], 2)
     with pytest.raises(ValueError, match="games_per_pair"):
         run_arena(ttt, ["random", "perfect"], 0)
+
+
+def test_self_play_with_one_agent_object_moves_in_all_games_at_once():
+    calls = []
+
+    class Counting(BaseAgent):
+        name = "counting"
+
+        def act_batch(self, game, states, rng=None):
+            calls.append(states.batch)
+            return RandomAgent().act_batch(game, states, rng)
+
+    agent = Counting()
+    rec = play_games(ttt, agent, agent, [0, 1, 0, 1], rng=0)
+    assert calls[0] == 4  # the first ply of all four games in one call
+    assert len(calls) == int(rec.length.max())
+    assert rec.players == ("counting", "counting")

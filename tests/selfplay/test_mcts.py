@@ -49,10 +49,10 @@ def test_small_batch_playouts_on_python_ints_match_exact_random_play():
     # Up to 8 playouts at once run one by one on Python-int bitboards.
     s = ttt.play([0, 4]).take(np.zeros(8, dtype=int))
     gen = np.random.default_rng(11)
-    v = np.concatenate([ttt.random_playouts(s, gen) for _ in range(1500)])
+    v = np.concatenate([ttt.random_playouts(s, gen) for _ in range(800)])
     assert abs(v.mean() - 4 / 35) < 4 * v.std() / np.sqrt(v.size)
     s = c4.play([3, 3, 2, 4, 2]).take(np.zeros(8, dtype=int))
-    small = np.concatenate([c4.random_playouts(s, gen) for _ in range(1000)])
+    small = np.concatenate([c4.random_playouts(s, gen) for _ in range(400)])
     big = c4.random_playouts(s.take(np.zeros(20_000, dtype=int)), gen)
     for outcome in (-1.0, 1.0):
         p, q = (small == outcome).mean(), (big == outcome).mean()
@@ -229,10 +229,10 @@ def test_agrees_with_openspiel_mctsbot_on_forced_moves():
     for moves, expect in [([0, 3, 1, 4], 2), ([0, 4, 8, 2], 6)]:
         rs = np.random.RandomState(0)
         bot = mcts.MCTSBot(
-            game, 2, 2000, mcts.RandomRolloutEvaluator(1, rs), random_state=rs, solve=False
+            game, 2, 1000, mcts.RandomRolloutEvaluator(1, rs), random_state=rs, solve=False
         )
         st = game.new_initial_state()
         for m in moves:
             st.apply_action(m)
         assert bot.step(st) == expect
-        assert mcts_search(ttt, ttt.play(moves), 2000, rng=0).action[0] == expect
+        assert mcts_search(ttt, ttt.play(moves), 1000, rng=0).action[0] == expect

@@ -785,6 +785,12 @@ class Othello6(BoardGame):
         return np.concatenate([place, pass_ok[:, None]], axis=1)
 
     def _step(self, s: BoardState, a: npt.NDArray[np.int64]) -> BoardState:
+        return self._advance(s, a)[0]
+
+    def _advance(
+        self, s: BoardState, a: npt.NDArray[np.int64]
+    ) -> tuple[BoardState, npt.NDArray[np.bool_]]:
+        """The step, and the next mover's placements ``(B, 36)`` it computes anyway."""
         B = s.batch
         rows, cols = self.board_shape
         n = rows * cols
@@ -804,14 +810,36 @@ class Othello6(BoardGame):
         board = ext[:, :n].reshape(B, rows, cols).copy()
         nxt = (1 - s.to_play).astype(np.int8)
         moves = s.moves + 1
-        nxt_can = self._placements(board, nxt).any(axis=1)
+        place_next = self._placements(board, nxt)
         outcome = np.full(B, ONGOING, dtype=np.int8)
-        stuck = ~nxt_can
+        stuck = ~place_next.any(axis=1)
         if stuck.any():
             me_can = self._placements(board[stuck], s.to_play[stuck]).any(axis=1)
             over = np.flatnonzero(stuck)[~me_can]
             outcome[over] = self._score_outcome(board[over])
-        return BoardState(board=board, to_play=nxt, moves=moves, outcome=outcome)
+        state = BoardState(board=board, to_play=nxt, moves=moves, outcome=outcome)
+        return state, place_next
+
+    def random_playouts(self, s: BoardState, rng: RngLike = None) -> npt.NDArray[np.float64]:
+        # As the generic playout, but each step's placements serve as the next legal mask.
+        s = _as_state(s, self)
+        gen = as_generator(rng)
+        out = self.returns(s)[:, 0]
+        idx = np.flatnonzero(s.outcome == ONGOING)
+        cur = s.take(idx)
+        place = self._placements(cur.board, cur.to_play)
+        while idx.size:
+            # the legal mask of the generic playout, so the same seed plays the same games
+            mask = np.concatenate([place, ~place.any(axis=1)[:, None]], axis=1)
+            a = np.argmax(gen.random(mask.shape) * mask, axis=1)
+            cur, place = self._advance(cur, a)
+            done = cur.outcome != ONGOING
+            if done.any():
+                o = cur.outcome[done]
+                out[idx[done]] = np.where(o == WIN0, 1.0, np.where(o == WIN1, -1.0, 0.0))
+                keep = ~done
+                idx, cur, place = idx[keep], cur.take(keep), place[keep]
+        return out
 
     @staticmethod
     def _score_outcome(board: npt.NDArray[np.int8]) -> npt.NDArray[np.int8]:

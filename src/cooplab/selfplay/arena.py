@@ -115,7 +115,9 @@ def play_games(
     game
         The board game or its name.
     agent_a, agent_b
-        Agents or specs (:func:`~cooplab.selfplay.agents.make_agent`).
+        Agents or specs (:func:`~cooplab.selfplay.agents.make_agent`). The same
+        agent object on both sides is self-play: it then moves in all games
+        at once (one batch of positions a ply).
     first
         ``(G,)`` 0 where ``agent_a`` moves first, 1 where ``agent_b`` does.
     rng
@@ -145,6 +147,9 @@ def play_games(
         # agent index to move in each game: player p is agent (first + p) % 2
         who = (first + s.to_play) % 2
         actions = np.zeros(n, dtype=np.int64)
+        if agents[0] is agents[1]:
+            # Self-play: one agent moves in every game, all positions in one call.
+            who = np.zeros_like(who)
         for k, agent in enumerate(agents):
             rows = np.flatnonzero(live & (who == k))
             if rows.size:
