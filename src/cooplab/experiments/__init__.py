@@ -20,6 +20,7 @@ from cooplab.experiments import (
     non_stationarity,
     partial_observability,
     prisoners_dilemma,
+    self_play,
     signaling_equilibria,
     switch_riddle,
     unravelling,
@@ -40,6 +41,7 @@ EXPERIMENTS: tuple[Experiment, ...] = (
     independent_learners_defect.EXPERIMENT,  # 2.2
     lola.EXPERIMENT,  # 2.2
     cfr_poker.EXPERIMENT,  # 3.2
+    self_play.EXPERIMENT,  # 3.2
     signaling_equilibria.EXPERIMENT,  # 4
     emergent_language.EXPERIMENT,  # 4
     switch_riddle.EXPERIMENT,  # 4
