@@ -202,12 +202,23 @@ def test_bad_parameters_are_named():
 
 
 @pytest.mark.peers
-@pytest.mark.parametrize("sight", [None, 2])
-def test_same_steps_as_the_lbforaging_package(sight):
+@pytest.mark.parametrize(
+    ("sight", "penalty", "normalize"), [(None, 0.0, True), (2, 0.1, True), (3, 0.0, False)]
+)
+def test_same_steps_as_the_lbforaging_package(sight, penalty, normalize):
     # Christianos, Schäfer & Albrecht 2020, lbforaging 2.0.0: put the package's game
     # in each of our positions, step both with the same actions, compare everything.
     lbf = pytest.importorskip("lbforaging.foraging.environment")
-    env = make("level_based_foraging_v1", num_envs=4, size=8, players=3, max_food=3, sight=sight)
+    env = make(
+        "level_based_foraging_v1",
+        num_envs=4,
+        size=8,
+        players=3,
+        max_food=3,
+        sight=sight,
+        penalty=penalty,
+        normalize_reward=normalize,
+    )
     first = env.reset(seed=5)
     peers = [
         lbf.ForagingEnv(
@@ -221,6 +232,8 @@ def test_same_steps_as_the_lbforaging_package(sight):
             sight=env.sight,
             max_episode_steps=50,
             force_coop=False,
+            normalize_reward=normalize,
+            penalty=penalty,
         )
         for _ in range(4)
     ]
@@ -243,7 +256,7 @@ def test_same_steps_as_the_lbforaging_package(sight):
         inject(i)
         np.testing.assert_array_equal(np.stack(peers[i]._make_gym_obs()), first.obs[i])
     rng = np.random.default_rng(1)
-    loads = 0
+    loads = fails = 0
     for _ in range(150):
         actions = np.where(rng.random((4, 3)) < 0.35, LOAD, rng.integers(6, size=(4, 3)))
         step = env.step(actions)
@@ -253,6 +266,7 @@ def test_same_steps_as_the_lbforaging_package(sight):
             np.testing.assert_allclose(step.reward[i], rewards, rtol=1e-6)
             assert done == bool(step.terminated[i] or step.truncated[i])
             loads += sum(r > 0 for r in rewards)
+            fails += sum(r < 0 for r in rewards)
             if done:
                 inject(i)
-    assert loads > 0
+    assert loads > 0 and (fails > 0 or penalty == 0)
