@@ -36,7 +36,7 @@ class _Leaky(TabularTeamGame):
 
     def _observe(self, idx):
         obs, state, avail = super()._observe(idx)
-        obs = obs + np.float32(np.random.default_rng().integers(2))
+        obs = obs * np.float32(np.random.default_rng().integers(2))  # stays in bounds
         return obs, state, avail
 
 
@@ -72,7 +72,7 @@ def _factory(cls):
 
 @pytest.mark.parametrize(
     ("cls", "message"),
-    [(_Broken, "outside reward_range"), (_Leaky, "differ|bounds")],
+    [(_Broken, "outside reward_range"), (_Leaky, "differ")],
 )
 def test_contract_catches_broken_environments(cls, message):
     with pytest.raises(AssertionError, match=message):
