@@ -299,8 +299,13 @@ class Population:
         *,
         greedy: bool = False,
         frames: list | None = None,
+        text_frames: list | None = None,
     ) -> Batch:
-        """One episode in every environment of ``env`` with the current policies."""
+        """One episode in every environment of ``env`` with the current policies.
+
+        ``frames``/``text_frames``: lists that receive RGB / text pictures of
+        environment 0 after each step.
+        """
         spec = env.spec
         b, n, t_max = env.num_envs, self.n, spec.episode_limit
         first = env.reset(seed=int(rng.integers(2**31 - 1)))
@@ -333,6 +338,8 @@ class Population:
                 from cooplab.envs.ssd.render import rgb
 
                 frames.append(rgb(env, 0, scale=6))
+            if text_frames is not None and t < t_max - 1:
+                text_frames.append(env.render_text(0))
             p = torch.from_numpy(probs.astype(np.float32))
             act_t = torch.from_numpy(action.astype(np.int64))
             xs.append(x)

@@ -37,6 +37,7 @@ __all__ = [
     "GATHERING_MAP",
     "HARVEST_LEGEND",
     "HARVEST_MAP",
+    "SMALL_CLEANUP_MAP",
     "SMALL_HARVEST_MAP",
     "WOLFPACK_LEGEND",
     "WOLFPACK_MAP",
@@ -92,6 +93,17 @@ SMALL_HARVEST_MAP = """\
 @P     A    P@
 @            @
 @@@@@@@@@@@@@@"""
+
+# A 7 x 12 Cleanup for fast tests and quick experiments: a river of 15 cells
+# (8 with waste at the start, above the 0.4 depletion threshold), an orchard.
+SMALL_CLEANUP_MAP = """\
+@@@@@@@@@@@@
+@HHR  P  BB@
+@RHH     BB@
+@HRR  P  BB@
+@RHH     BB@
+@HHR  P  BB@
+@@@@@@@@@@@@"""
 
 # Vinitsky et al. (2019), social_dilemmas/constants.py, CLEANUP_MAP.
 CLEANUP_MAP = """\

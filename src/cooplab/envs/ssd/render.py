@@ -23,7 +23,7 @@ import numpy as np
 
 from cooplab.envs.ssd.grid import Code
 
-__all__ = ["AGENT_COLOURS", "filmstrip", "rgb", "text", "write_gif"]
+__all__ = ["AGENT_COLOURS", "filmstrip", "rgb", "text", "text_to_rgb", "write_gif"]
 
 _CHAR = {
     Code.EMPTY: " ",
@@ -173,3 +173,26 @@ def filmstrip(frames: Sequence[np.ndarray], *, every: int = 1, gap: int = 2) -> 
             parts.append(sep)
         parts.append(f)
     return np.concatenate(parts, axis=1)
+
+
+def text_to_rgb(frame: str, *, scale: int = 4) -> np.ndarray:
+    """An image of a :func:`text` frame (so results can keep frames as plain text).
+
+    Spawn points draw as floor; agents ``0``-``9``/``a``-``z`` in their colours.
+    """
+    if isinstance(scale, bool) or not isinstance(scale, int) or scale < 1:
+        raise ValueError(f"scale must be a positive integer; got {scale!r}")
+    lines = frame.split("\n")
+    if not lines or len({len(x) for x in lines}) != 1:
+        raise ValueError("a text frame has lines of one length")
+    by_char = {ch: _COLOUR[code] for code, ch in _CHAR.items()}
+    by_char["P"] = _COLOUR[Code.EMPTY]
+    img = np.zeros((len(lines), len(lines[0]), 3), np.uint8)
+    for r, line in enumerate(lines):
+        for c, ch in enumerate(line):
+            k = _NAMES.find(ch)
+            colour = (
+                AGENT_COLOURS[k % len(AGENT_COLOURS)] if k >= 0 else by_char.get(ch, (255, 0, 255))
+            )
+            img[r, c] = colour
+    return np.repeat(np.repeat(img, scale, axis=0), scale, axis=1)
