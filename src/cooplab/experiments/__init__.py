@@ -20,9 +20,12 @@ from cooplab.experiments import (
     non_stationarity,
     partial_observability,
     prisoners_dilemma,
+    scarcity_and_conflict,
     self_play,
     signaling_equilibria,
+    social_influence,
     switch_riddle,
+    tragedy_of_the_commons,
     unravelling,
 )
 from cooplab.experiments.base import FAILED, HELD, NOT_HELD, Check, Experiment, Table
@@ -48,6 +51,9 @@ EXPERIMENTS: tuple[Experiment, ...] = (
     credit_assignment.EXPERIMENT,  # 5
     coordinated_exploration.EXPERIMENT,  # 5
     partial_observability.EXPERIMENT,  # 5
+    scarcity_and_conflict.EXPERIMENT,  # 6
+    tragedy_of_the_commons.EXPERIMENT,  # 6
+    social_influence.EXPERIMENT,  # 6
 )
 
 REGISTRY: Registry[Experiment] = Registry("experiment", EXPERIMENTS, key=lambda e: e.name)
