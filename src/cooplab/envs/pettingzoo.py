@@ -7,15 +7,15 @@ as they are. It passes PettingZoo's ``parallel_api_test`` and
 ``parallel_seed_test`` (``tests/envs/test_pettingzoo.py``). This module
 imports pettingzoo; ``cooplab.envs`` does not import this module.
 
->>> from cooplab.envs.pettingzoo import parallel_env
->>> env = parallel_env("two_step_game_v1")
->>> obs, infos = env.reset(seed=0)
->>> sorted(obs), infos["agent_0"]["action_mask"].tolist()
-(['agent_0', 'agent_1'], [1, 1])
->>> _ = env.step({"agent_0": 1, "agent_1": 0})
->>> obs, rewards, terminations, truncations, infos = env.step({"agent_0": 1, "agent_1": 1})
->>> rewards, terminations["agent_0"], env.agents
-({'agent_0': 8.0, 'agent_1': 8.0}, True, [])
+Usage (``docs/envs.md`` runs it)::
+
+    from cooplab.envs.pettingzoo import parallel_env
+
+    env = parallel_env("two_step_game_v1")
+    obs, infos = env.reset(seed=0)          # infos[agent]["action_mask"]
+    env.step({"agent_0": 1, "agent_1": 0})
+    obs, rewards, terminations, truncations, infos = env.step({"agent_0": 1, "agent_1": 1})
+    # rewards == {"agent_0": 8.0, "agent_1": 8.0}; env.agents == []
 
 Differences from the batched core: an episode that ends stays ended (the
 agents list empties) until :meth:`ParallelView.reset`, as PettingZoo expects;
@@ -30,9 +30,16 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from pettingzoo.utils.env import ParallelEnv
 
 from cooplab.envs.base import VectorEnv
+
+try:
+    from pettingzoo.utils.env import ParallelEnv
+except ImportError:  # pettingzoo is in the bench extra; ParallelView says so when made
+    ParallelEnv = object
+    _HAVE_PETTINGZOO = False
+else:
+    _HAVE_PETTINGZOO = True
 
 __all__ = ["ParallelView", "parallel_env"]
 
@@ -52,6 +59,11 @@ class ParallelView(ParallelEnv):
     """
 
     def __init__(self, env: VectorEnv) -> None:
+        if not _HAVE_PETTINGZOO:
+            raise ImportError(
+                "the PettingZoo view needs pettingzoo: pip install pettingzoo "
+                "(or cooplab's bench extra)"
+            )
         if not isinstance(env, VectorEnv):
             raise TypeError(f"ParallelView wraps a cooplab VectorEnv; got {type(env).__name__}")
         if env.num_envs != 1:
