@@ -83,3 +83,19 @@ def test_contract_rejects_what_is_not_an_environment():
     with pytest.raises(AssertionError, match="VectorEnv"):
         check_environment(lambda b, seed=None: object(), steps=2)
     assert issubclass(TabularTeamGame, VectorEnv)
+
+
+def test_registry_lookup_and_errors():
+    assert make("Two-Step-Game-V1").spec.name == "two_step_game_v1"  # case and -/_ do not matter
+    with pytest.raises(
+        ValueError, match=r"unknown environment 'two_step_gme_v1'; did you mean two_step_game_v1"
+    ):
+        make("two_step_gme_v1")
+    with pytest.raises(TypeError, match="must be a str"):
+        make(3)
+    with pytest.raises(ValueError, match="num_envs must be at least 1"):
+        make("climbing_game_v1", num_envs=0)
+    with pytest.raises(ValueError, match="one per environment"):
+        make("climbing_game_v1", num_envs=3).reset(seed=[1, 2])
+    with pytest.raises(RuntimeError, match=r"climbing_game_v1: call reset\(\) before step\(\)"):
+        make("climbing_game_v1").step(np.zeros((1, 2), np.int64))
