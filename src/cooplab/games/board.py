@@ -523,6 +523,9 @@ class _KInARow(BoardGame):
                     int(me[j]), int(them[j]), int(moves[j]), u[j]
                 )
             return out
+        if not self.gravity:
+            out[idx] = sign * self._playouts_by_permutation(me, them, gen)
+            return out
         one = np.uint64(1)
         alive = np.ones(idx.size, dtype=bool)
         while True:
@@ -601,6 +604,32 @@ class _KInARow(BoardGame):
         return np.where(win0, WIN0, np.where(win1, WIN1, np.where(full, DRAW, ONGOING))).astype(
             np.int8
         )
+
+    def _playouts_by_permutation(
+        self, me: npt.NDArray[np.uint64], them: npt.NDArray[np.uint64], gen: np.random.Generator
+    ) -> npt.NDArray[np.float64]:
+        """All plies at once, without gravity: results for the player to move.
+
+        Picking a uniformly random empty cell at every ply is playing the empty
+        cells in a uniformly random order; so each row draws one order, the
+        two players' boards after every ply are cumulative ORs, and the winner
+        is whoever completes a line first.
+        """
+        cells = self._bit.size
+        occupied = me | them
+        empty = ((occupied[:, None] >> self._bit) & np.uint64(1)) == 0  # (B, cells)
+        order = np.argsort(np.where(empty, gen.random(empty.shape), 2.0), axis=1)
+        n_empty = empty.sum(axis=1)
+        plies = np.arange(cells)
+        bits = np.where(plies < n_empty[:, None], self._weights[order], np.uint64(0))
+        mine = np.where(plies % 2 == 0, bits, np.uint64(0))
+        theirs = np.where(plies % 2 == 1, bits, np.uint64(0))
+        me_won = self._has_line(me[:, None] | np.bitwise_or.accumulate(mine, axis=1))
+        them_won = self._has_line(them[:, None] | np.bitwise_or.accumulate(theirs, axis=1))
+        never = cells + 1
+        first_me = np.where(me_won.any(axis=1), np.argmax(me_won, axis=1), never)
+        first_them = np.where(them_won.any(axis=1), np.argmax(them_won, axis=1), never)
+        return np.where(first_me < first_them, 1.0, np.where(first_them < first_me, -1.0, 0.0))
 
     def _int_line(self, p: int) -> bool:
         if self._line_list is not None:
