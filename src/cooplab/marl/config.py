@@ -29,6 +29,7 @@ _POSITIVE_INTS = (
     "ppo_epochs",
     "critic_steps",
     "noise_dim",
+    "threads",
 )
 _UNIT = ("gamma", "epsilon_start", "epsilon_finish", "td_lambda", "gae_lambda")
 _NON_NEGATIVE = (
@@ -86,6 +87,10 @@ class TrainConfig:
         Environment steps between greedy evaluations, and episodes in each.
     checkpoint_interval
         Environment steps between checkpoints (0: only at the end).
+    threads
+        Torch's intra-op threads while training (restored afterwards). The
+        networks are small: one thread is fastest, and more threads spin
+        against each other on a busy machine.
     """
 
     num_envs: int = 8
@@ -118,6 +123,7 @@ class TrainConfig:
     eval_interval: int = 2000
     eval_episodes: int = 32
     checkpoint_interval: int = 0
+    threads: int = 1
 
     def __post_init__(self) -> None:
         for name in _POSITIVE_INTS:

@@ -18,13 +18,14 @@ ends with the same numbers as one never interrupted (tested).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import logging
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -104,6 +105,18 @@ class TrainResult:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@contextlib.contextmanager
+def _torch_threads(n: int) -> Iterator[None]:
+    import torch
+
+    old = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(old)
 
 
 def make_learner(algorithm: str, spec: Any, config: TrainConfig, seed: int) -> Any:
@@ -253,11 +266,18 @@ class Trainer:
         ``progress(t_env, steps)`` is called after every collection and
         ``on_log(row)`` after every evaluation.
         """
-        from cooplab.marl.runner import collect
-
         if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
             raise ValueError(f"steps must be a positive integer; got {steps!r}")
         progress = progress or null_progress
+        with _torch_threads(self.config.threads):
+            self._train(steps, progress, on_log)
+        return self.result()
+
+    def _train(
+        self, steps: int, progress: ProgressFn, on_log: Callable[[LogRow], None] | None
+    ) -> None:
+        from cooplab.marl.runner import collect
+
         c = self.config
         while self.t_env < steps:
             start = time.perf_counter()
@@ -281,7 +301,6 @@ class Trainer:
                 self.save()
         if self.out is not None:
             self.save()
-        return self.result()
 
     def _evaluate(self, eps: float) -> LogRow:
         start = time.perf_counter()
@@ -428,7 +447,8 @@ def evaluate_checkpoint(
     vec = make_env(env, episodes, ck["env_params"])
     learner = make_learner(ck["algorithm"], vec.spec, config, int(ck["seed"]))
     learner.load_state_dict(ck["learner"])
-    returns = evaluate(learner, vec, as_generator(rng))
+    with _torch_threads(config.threads):
+        returns = evaluate(learner, vec, as_generator(rng))
     meta = {
         "algorithm": ck["algorithm"],
         "env": ck["env"],
