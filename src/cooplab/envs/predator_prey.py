@@ -179,9 +179,9 @@ class PredatorPrey(VectorEnv):
             [rows_w + cols_w, np.full((1, window), self._pad_cells, np.int64)]
         )
         self._to_padded = np.append((r + s) * pw + (c + s), self._pad_cells)
-        wall = np.ones((pw, pw), np.float32)
-        wall[s : s + size, s : s + size] = 0.0
-        self._wall = np.append(wall.reshape(-1), 0.0).astype(np.float32)
+        wall = np.full((pw, pw), 4, np.uint8)
+        wall[s : s + size, s : s + size] = 0
+        self._wall_code = np.append(wall.reshape(-1), 0).astype(np.uint8)
         self._ar = np.arange(b)
 
     # -- state helpers ------------------------------------------------------------------
@@ -252,29 +252,29 @@ class PredatorPrey(VectorEnv):
         k, n = pc.shape
         cells = self.off
         pred, prey = self._occupancy(sel)
-        state = np.concatenate([pred[:, :cells], prey[:, :cells]], axis=1).astype(np.float32)
-        # Windows, gathered from the grids padded with walls.
-        pad = self._pad_cells + 1
-        base = np.arange(k)[:, None] * pad
-        grid_pred = np.zeros((k, pad), np.float32)
-        grid_prey = np.zeros((k, pad), np.float32)
-        grid_pred.reshape(-1)[(base + self._to_padded[:cells]).ravel()] = pred[:, :cells].ravel()
-        grid_prey.reshape(-1)[(base + self._to_padded[:cells]).ravel()] = prey[:, :cells].ravel()
+        prey[:, cells] = 0  # caught prey are nowhere, so next to no one
+        state = np.empty((k, 2 * cells), np.float32)
+        state[:, :cells] = pred[:, :cells]
+        state[:, cells:] = prey[:, :cells]
+        # Windows, gathered from one grid padded with walls whose cells hold a code:
+        # 1 a predator, 2 a prey, 4 off the grid (the last cell, 0: "no agent").
+        codes = np.repeat(self._wall_code[None, :], k, axis=0)
+        codes[:, self._to_padded[:cells]] = pred[:, :cells] + 2 * prey[:, :cells]
         win = self._window[pc]  # (K, N, W)
-        flat = (np.arange(k)[:, None, None] * pad + win).reshape(k, n, -1)
+        seen = codes[np.arange(k)[:, None, None], win]  # (K, N, W) codes
         w = win.shape[2]
-        obs = np.empty((k, n, 3 * w), np.float32)
-        obs[:, :, :w] = grid_pred.reshape(-1)[flat]
-        obs[:, :, w : 2 * w] = grid_prey.reshape(-1)[flat]
-        obs[:, :, 2 * w :] = self._wall[win]
+        channels = np.empty((k, n, 3, w), np.float32)
+        channels[:, :, 0] = seen & 1
+        channels[:, :, 1] = (seen >> 1) & 1
+        channels[:, :, 2] = seen >> 2
+        obs = channels.reshape(k, n, 3 * w)
         # Available actions.
         nb = self._neighbour[pc]  # (K, N, 4)
         active = pc != cells
         avail = np.zeros((k, n, 6), bool)
         avail[..., 0] = True
         avail[..., 1:5] = (nb != cells) & active[:, :, None]
-        prey_near = np.take_along_axis(prey, nb.reshape(k, -1), axis=1).reshape(k, n, 4)
-        prey_near[nb == cells] = 0
+        prey_near = prey[np.arange(k)[:, None, None], nb]  # off-grid neighbours: column cells, 0
         avail[..., 5] = active & (prey_near.sum(axis=2) > 0)
         return obs, state, avail
 
