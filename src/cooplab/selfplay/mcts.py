@@ -318,20 +318,17 @@ class _Search:
         R = T * M
         # float32 and int32 halve the memory the selection step reads at random.
         self.children = np.full((R, A), -1, dtype=np.int32)  # flat row of the child
-        self.EN = np.zeros((R, A), dtype=np.float32)
-        self.EW = np.zeros((R, A), dtype=np.float32)
+        # One array of edge statistics, so selection gathers one block per node:
+        # visits EN, values EW, mask (-inf on illegal actions, a random tie-break
+        # in [0, 1e-4) on legal ones) and priors P.
+        self.stats = np.zeros((R, 4, A), dtype=np.float32)
+        self.EN, self.EW, self.mask, self.P = (self.stats[:, i] for i in range(4))
+        self.mask[:] = -np.inf
         self.NN = np.zeros(R, dtype=np.float32)  # node visits
-        self.P = np.zeros((R, A), dtype=np.float32)
-        # -inf on illegal actions, a random tie-break in [0, 1e-4) on legal ones
-        self.mask = np.full((R, A), -np.inf, dtype=np.float32)
         # a descent stops at a node that is terminal or not evaluated yet
         self.stop = np.ones(R, dtype=bool)
         self.terminal = np.zeros(R, dtype=bool)
-        self.ENf, self.EWf, self.childf = (
-            self.EN.reshape(-1),
-            self.EW.reshape(-1),
-            self.children.reshape(-1),
-        )
+        self.statf, self.childf = self.stats.reshape(-1), self.children.reshape(-1)
         self.value0 = np.zeros(R)  # a terminal node's return for player 0
         self.sign = np.zeros(R)  # +1 where player 0 is to move, -1 where player 1
         self.next_free = np.arange(T, dtype=np.int64) * M + 1
@@ -384,8 +381,8 @@ class _Search:
 
     # -- selection ---------------------------------------------------------------
     def _select(self, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        n = self.EN[rows]  # (n, A)
-        w = self.EW[rows]
+        block = self.stats[rows]  # (n, 4, A)
+        n, w, mask = block[:, 0], block[:, 1], block[:, 2]
         n_parent = self.NN[rows][:, None]
         safe = np.maximum(n, np.float32(1))
         if self.cfg.rule == "uct":
@@ -394,8 +391,8 @@ class _Search:
             score = np.where(n > 0, w / safe + explore, np.float32(1e9))
         else:
             q = np.where(n > 0, w / safe, np.float32(self.cfg.fpu))
-            score = q + (self.c * np.sqrt(np.maximum(n_parent, 1.0))) * self.P[rows] / (1.0 + n)
-        score += self.mask[rows]
+            score = q + (self.c * np.sqrt(np.maximum(n_parent, 1.0))) * block[:, 3] / (1.0 + n)
+        score += mask
         return np.argmax(score, axis=1)
 
     def _descend(
@@ -469,9 +466,9 @@ class _Search:
                 if vl:
                     # A virtual loss: each pending edge counts as a visit its chooser lost.
                     parent, action, child, _t = path
-                    edge = parent * self.A + action
-                    self.ENf[edge] += vl
-                    self.EWf[edge] -= vl
+                    edge = parent * (4 * self.A) + action
+                    self.statf[edge] += vl
+                    self.statf[edge + self.A] -= vl
                     self.NN[child] += vl
                 leaves.append(leaf)
                 paths.append(path)
@@ -483,13 +480,13 @@ class _Search:
             v0 = v0.reshape(self.K, T)
             for k in range(self.K):
                 parent, action, child, t = paths[k]
-                edge = parent * self.A + action
+                edge = parent * (4 * self.A) + action  # EN; EW is A further
                 if vl:
-                    self.ENf[edge] -= vl
-                    self.EWf[edge] += vl
+                    self.statf[edge] -= vl
+                    self.statf[edge + self.A] += vl
                     self.NN[child] -= vl
-                self.ENf[edge] += 1.0
-                self.EWf[edge] += self.sign[parent] * v0[k][t]
+                self.statf[edge] += 1.0
+                self.statf[edge + self.A] += self.sign[parent] * v0[k][t]
                 self.NN[child] += 1.0
             self.NN[self.roots] += self.K
         return self._result()
