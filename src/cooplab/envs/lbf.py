@@ -535,7 +535,9 @@ class LevelBasedForaging(VectorEnv):
         cell, loaders = cell[rows], loaders[rows]
         fcell = self.food_cell[rows]  # collected or absent foods: the sentinel, next to nothing
         fl = self.food_level[rows]
-        group = self._adjacent[cell[:, :, None], fcell[:, None, :]] & loaders[:, :, None]  # (K, N, F)
+        group = (
+            self._adjacent[cell[:, :, None], fcell[:, None, :]] & loaders[:, :, None]
+        )  # (K, N, F)
         level = self.player_level[rows]
         group_level = (group * level[:, :, None]).sum(axis=1)  # (K, F)
         tried = group.any(axis=1)
