@@ -90,11 +90,12 @@ def part_lewis(quick: bool) -> None:
     sizes = (
         [(3, 100, 2000), (3, 1000, 2000)]
         if quick
-        else [(3, 100, 10_000), (3, 1000, 10_000), (8, 1000, 10_000)]
+        else [(3, 100, 10_000), (3, 1000, 10_000), (3, 10_000, 2_000), (8, 1000, 10_000)]
     )
     for n, runs, plays in sizes:
-        # the plain loop is timed on a tenth of the runs and scaled (it is linear in runs)
-        sub = max(1, runs // 10)
+        # the plain loop is timed on a tenth of the runs (at most 100) and scaled: it is linear
+        # in runs
+        sub = max(1, min(runs // 10, 100))
         plain = _plain_urn(n, sub, plays, 0) * runs / sub
         start = time.perf_counter()
         RothErev(LewisGame(n), runs=runs, rng=0).run(plays)
@@ -124,9 +125,9 @@ def part_referential(quick: bool) -> None:
     sizes = (
         [(2, 5, 3, 10, 3, 64)]
         if quick
-        else [(2, 5, 3, 10, 3, 64), (3, 5, 7, 10, 3, 64), (4, 10, 7, 20, 4, 128)]
+        else [(2, 5, 3, 10, 3, 64), (3, 5, 7, 10, 3, 64), (3, 10, 7, 20, 4, 128)]
     )
-    steps = 100 if quick else 300
+    steps = 100 if quick else 200
     for n_attr, n_val, dis, vocab, max_len, batch in sizes:
         for method in ("reinforce", "gumbel"):
             cfg = ReferentialConfig(
