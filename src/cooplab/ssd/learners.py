@@ -304,12 +304,19 @@ class Population:
         """One episode in every environment of ``env`` with the current policies.
 
         ``frames``/``text_frames``: lists that receive RGB / text pictures of
-        environment 0 after each step.
+        environment 0 at the start and after each step but the last (whose
+        picture would show the next episode: environments reset themselves).
         """
         spec = env.spec
         b, n, t_max = env.num_envs, self.n, spec.episode_limit
         first = env.reset(seed=int(rng.integers(2**31 - 1)))
         obs, avail = first.obs, first.avail_actions
+        if frames is not None:
+            from cooplab.envs.ssd.render import rgb
+
+            frames.append(rgb(env, 0, scale=6))
+        if text_frames is not None:
+            text_frames.append(env.render_text(0))
         prev = np.full((b, n), -1, np.int64)
         hs = [torch.zeros(b, c.hidden) for c in self.agent_configs]
         xs, avs, acts, logps, probs_l, vals, houts = [], [], [], [], [], [], []

@@ -1,0 +1,153 @@
+"""Time cooplab's sequential social dilemmas: environment steps per second, batched and single.
+
+Part ``envs``: cooplab's Harvest (5 agents, the 16 x 38 map of the SSD
+repository) and Cleanup (5 agents, 25 x 18), stepped with uniformly random
+actions, one environment at a time and batched (``B`` environments stepped as
+arrays), observations (egocentric 11 x 11 views, one-hot channels, float32)
+and global states computed every step. An *environment step* is one step of
+one environment (all its agents act); agent-steps are that times the agents.
+
+Part ``meltingpot``: Melting Pot's ``commons_harvest__open`` and ``clean_up``
+substrates with random actions in the same process, when ``dm-meltingpot``
+imports (it is not a dependency of cooplab); otherwise the script says so.
+
+Part ``train``: agent-steps per second of training independent recurrent PPO
+learners (one network per agent) on Harvest, collection and updates included.
+
+Usage::
+
+    python benchmarks/ssd.py                 # every part
+    python benchmarks/ssd.py --quick         # fewer steps
+    python benchmarks/ssd.py --parts envs --batch 1 256 1024 4096
+
+Pin it to two cores with ``taskset -c 0,1`` to match the target machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+
+import numpy as np
+
+
+def machine() -> str:
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return f"{cpu}; {cores} cores available; Python {platform.python_version()}; numpy {np.__version__}"
+
+
+def time_env(name: str, batch: int, steps: int, seed: int = 0) -> tuple[float, float, float]:
+    """Environment steps per wall second, agent-steps per wall second, and environment
+    steps per CPU second of this process (robust when other processes share the cores)."""
+    from cooplab.envs import make
+
+    env = make(name, num_envs=batch, seed=seed)
+    env.reset()
+    rng = np.random.default_rng(seed)
+    n, a = env.spec.n_agents, env.spec.n_actions
+    actions = rng.integers(0, a, size=(min(steps, 64), batch, n))
+    for k in range(3):  # warm-up
+        env.step(actions[k % len(actions)])
+    t0, c0 = time.perf_counter(), time.process_time()
+    for k in range(steps):
+        env.step(actions[k % len(actions)])
+    dt, dc = time.perf_counter() - t0, time.process_time() - c0
+    return steps * batch / dt, steps * batch * n / dt, steps * batch / dc
+
+
+def part_envs(args: argparse.Namespace) -> list[str]:
+    lines = ["## cooplab environments, random actions (observations and states every step)", ""]
+    lines.append(
+        "| environment | agents | batch B | env steps/s | agent-steps/s | env steps per CPU-s |"
+    )
+    lines.append("|---|---|---|---|---|---|")
+    for name in ("harvest_v1", "cleanup_v1"):
+        for b in args.batch:
+            steps = max(args.min_steps // b, 20) if not args.quick else max(2000 // b, 5)
+            sps, asps, cps = time_env(name, b, steps)
+            lines.append(f"| {name} | 5 | {b} | {sps:,.0f} | {asps:,.0f} | {cps:,.0f} |")
+            print(lines[-1], flush=True)
+    return lines
+
+
+def part_meltingpot(args: argparse.Namespace) -> list[str]:
+    try:
+        from meltingpot import substrate
+    except Exception as err:
+        return [
+            "## Melting Pot",
+            "",
+            f"not measured: `import meltingpot` failed here ({type(err).__name__}: {err}). "
+            "Install `dm-meltingpot` in the same environment to time it in this process.",
+        ]
+    lines = ["## Melting Pot substrates, random actions (same process)", ""]
+    lines.append("| substrate | players | env steps/s |")
+    lines.append("|---|---|---|")
+    for name in ("commons_harvest__open", "clean_up"):
+        roles = substrate.get_config(name).default_player_roles
+        env = substrate.build(name, roles=roles)
+        env.reset()
+        rng = np.random.default_rng(0)
+        specs = env.action_spec()
+        steps = 100 if args.quick else 500
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            env.step([int(rng.integers(s.num_values)) for s in specs])
+        dt = time.perf_counter() - t0
+        env.close()
+        lines.append(f"| {name} | {len(roles)} | {steps / dt:,.0f} |")
+        print(lines[-1], flush=True)
+    return lines
+
+
+def part_train(args: argparse.Namespace) -> list[str]:
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return ["## Training", "", "not measured: torch is not installed (the learn extra)"]
+    from cooplab.ssd.train import train
+
+    iters = 2 if args.quick else 5
+    lines = ["## Training independent PPO (one GRU actor-critic per agent), Harvest", ""]
+    lines.append("| agents | num_envs x episode | iterations | agent-steps/s |")
+    lines.append("|---|---|---|---|")
+    for n_envs, limit in ((16, 100), (64, 100)):
+        t0 = time.perf_counter()
+        train("harvest_v1", iterations=iters, num_envs=n_envs, rng=0, env_params={"episode_limit": limit})
+        dt = time.perf_counter() - t0
+        lines.append(f"| 5 | {n_envs} x {limit} | {iters} | {iters * n_envs * limit * 5 / dt:,.0f} |")
+        print(lines[-1], flush=True)
+    return lines
+
+
+PARTS = {"envs": part_envs, "meltingpot": part_meltingpot, "train": part_train}
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--parts", nargs="+", choices=list(PARTS), default=list(PARTS))
+    p.add_argument("--batch", nargs="+", type=int, default=[1, 64, 256, 1024, 4096])
+    p.add_argument("--min-steps", type=int, default=100_000, help="environment steps per measurement")
+    p.add_argument("--quick", action="store_true")
+    args = p.parse_args(argv)
+    print(f"machine: {machine()}")
+    print(f"command: {' '.join(sys.argv)}")
+    for part in args.parts:
+        print("\n".join(PARTS[part](args)))
+        print()
+
+
+if __name__ == "__main__":
+    main()
