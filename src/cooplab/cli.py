@@ -209,6 +209,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_envs_parser(sub)
     _add_selfplay_parsers(sub)
     _add_alphazero_parser(sub)
+    _add_ssd_parser(sub)
 
     sub.add_parser("experiments", help="list the experiments the report runs")
 
@@ -1635,6 +1636,18 @@ def _cmd_alphazero(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_ssd_parser(sub: Any) -> None:
+    from cooplab.ssd.cli import add_parser
+
+    add_parser(sub)
+
+
+def _cmd_ssd(args: argparse.Namespace) -> int:
+    from cooplab.ssd.cli import run_command
+
+    return run_command(args)
+
+
 COMMANDS = {
     "games": _cmd_games,
     "solve": _cmd_solve,
@@ -1653,6 +1666,7 @@ COMMANDS = {
     "play": _cmd_play,
     "arena": _cmd_arena,
     "alphazero": _cmd_alphazero,
+    "ssd": _cmd_ssd,
 }
 
 
