@@ -75,7 +75,7 @@ class Config:
             n_distractors=7,
             vocab_size=10,
             max_len=3,
-            steps=4000,
+            steps=3000,
             seeds=6,
             batch_size=64,
             hidden=64,
