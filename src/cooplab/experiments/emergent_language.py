@@ -78,6 +78,7 @@ class Config:
             steps=3000,
             seeds=6,
             batch_size=64,
+            lr=3e-3,
             hidden=64,
             eval_every=250,
         )
