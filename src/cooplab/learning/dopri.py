@@ -42,6 +42,8 @@ Dormand, J. R. & Prince, P. J. (1980). A family of embedded Runge-Kutta
 formulae. Journal of Computational and Applied Mathematics 6(1), 19-26.
 Shampine, L. F. (1986). Some practical Runge-Kutta formulas. Mathematics of
 Computation 46(173), 135-150.
+Hairer, E., Lubich, C. & Wanner, G. (2006). Geometric Numerical
+Integration, 2nd ed., Springer, §IV.4 (projection methods).
 Hairer, E., Nørsett, S. P. & Wanner, G. (1993). Solving Ordinary
 Differential Equations I, 2nd ed., Springer, §II.4-II.6 (step-size control,
 starting step, dense output) and §II.10 (DOP853).
@@ -291,6 +293,7 @@ def integrate_batch(
     atol: float,
     method: str = "dop853",
     finish: Callable[[FloatArray], None] | None = None,
+    project: Callable[[FloatArray], None] | None = None,
     max_steps: int = 1_000_000,
 ) -> FloatArray:
     """States of ``K`` trajectories of ``y' = f(y)`` at the given times.
@@ -311,6 +314,11 @@ def integrate_batch(
     finish : callable ``finish(block)``, optional
         Called on every block of output rows, shape ``(m, K, d)``, once it is
         written (while it is in cache), to post-process it in place.
+    project : callable ``project(y)``, optional
+        Called on the state, shape ``(K, d)``, after every accepted step, to
+        change it in place: a projection onto an invariant manifold of the
+        system (Hairer, Lubich & Wanner 2006, §IV.4) that round-off would
+        otherwise let drift (the sum of the shares, for replicator dynamics).
     max_steps : int
         Accepted plus rejected steps before giving up.
 
@@ -406,6 +414,8 @@ def integrate_batch(
                     finish(out[lo:hi])  # while the block is in cache
             nxt = stop
         pair.accept()
+        if project is not None:
+            project(pair.y)
         t = t_new
         factor = _MAX_FACTOR if err == 0.0 else min(_MAX_FACTOR, _SAFETY * err**exponent)
         if rejected:
@@ -425,9 +435,18 @@ def dopri5_batch(
     rtol: float,
     atol: float,
     finish: Callable[[FloatArray], None] | None = None,
+    project: Callable[[FloatArray], None] | None = None,
     max_steps: int = 1_000_000,
 ) -> FloatArray:
     """:func:`integrate_batch` with ``method="dopri5"`` (SciPy's ``RK45``, batched)."""
     return integrate_batch(
-        rhs, y0, times, rtol=rtol, atol=atol, method="dopri5", finish=finish, max_steps=max_steps
+        rhs,
+        y0,
+        times,
+        rtol=rtol,
+        atol=atol,
+        method="dopri5",
+        finish=finish,
+        project=project,
+        max_steps=max_steps,
     )
