@@ -213,16 +213,16 @@ def test_trainer_is_seeded_and_resume_equals_an_uninterrupted_run(tmp_path):
     cfg = AlphaZeroConfig("tic_tac_toe", **TINY)
     whole = AlphaZeroTrainer(cfg, rng=11, out_dir=tmp_path / "whole")
     whole.train(steps=4)
-    # the same run, stopped after its checkpoint at step 2 (a kill loses what follows)
-    part = AlphaZeroTrainer(cfg, rng=11, out_dir=tmp_path / "part")
-    part.train(steps=3)
-    assert part.steps_done == 3
-    part.step()  # work after the last checkpoint ...
-    del part  # ... lost with the process
-    (tmp_path / "part" / "checkpoint.pt").unlink()
-    # the end-of-train checkpoint (step 3) is gone too: resume from the step-2 one
+    # the same run killed during step 3, after its periodic checkpoint at step 2
     partial = AlphaZeroTrainer(cfg, rng=11, out_dir=tmp_path / "p2")
-    partial.train(steps=2)
+
+    def kill(done, total):
+        if partial.steps_done == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        partial.train(steps=4, progress=kill)
+    # step 3 is lost with the process and redone after the resume
     resumed = AlphaZeroTrainer.resume(tmp_path / "p2")
     assert resumed.steps_done == 2
     resumed.train(steps=4)
