@@ -84,9 +84,9 @@ def text(env: Any, i: int = 0, *, arrows: bool = False) -> str:
     @P  A    A  P@
     @  AAA  AAA  @
     @   A    A   @
-    @0     A    P@
-    @     AAA    @
     @P     A    1@
+    @     AAA    @
+    @0     A    P@
     @            @
     @@@@@@@@@@@@@@
     """
