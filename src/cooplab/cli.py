@@ -1388,16 +1388,24 @@ def _cmd_play(args: argparse.Namespace) -> int:
     first = np.arange(args.games) % 2
     gen = as_generator(args.seed)
     if human:
-        # One game at a time, the board shown after every move.
-        def show(states: Any, actions: Any, live: Any) -> None:
-            print(f"played {game.action_to_string(int(actions[0]))}")
-            if game.is_terminal(states)[0]:
-                print(game.render(states))
+        # One game at a time, each move announced, the final board shown.
+        def shower(first_agent: int) -> Any:
+            def show(states: Any, actions: Any, live: Any) -> None:
+                mover = (first_agent + 1 - int(states.to_play[0])) % 2  # players alternate
+                print(f"{names[mover]} played {game.action_to_string(int(actions[0]))}")
+                if game.is_terminal(states)[0]:
+                    print(game.render(states))
 
-        records = [
-            play_games(game, agents[0], agents[1], first[i : i + 1], gen, on_move=show)
-            for i in range(args.games)
-        ]
+            return show
+
+        records = []
+        for i in range(args.games):
+            print(f"game {i + 1}: {names[int(first[i])]} moves first")
+            records.append(
+                play_games(
+                    game, agents[0], agents[1], first[i : i + 1], gen, on_move=shower(int(first[i]))
+                )
+            )
         score = np.concatenate([r.score for r in records])
         length = np.concatenate([r.length for r in records])
         moves = [r.moves[0] for r in records]
