@@ -31,12 +31,16 @@ children first (in random order), ``c = 1.4`` by default.
 
 ``"puct"`` (Silver et al. 2017; Rosin 2011): ``Q + c P sqrt(N) / (1 + n)``,
 with ``Q`` of an unvisited child ``fpu`` (0 by default) and ``c = 1.25``.
+``N`` is the parent's visit count including its own evaluation, so the
+first descent from a freshly evaluated node already follows the priors.
 
 Dirichlet noise ``(1 - eps) P + eps Dir(alpha)`` on the root priors
 (AlphaZero: ``alpha = 0.3`` for chess, ``eps = 0.25``) is applied when
 ``dirichlet_alpha`` is set. Leaf parallelism: with ``leaves_per_round = K`` a
 tree descends ``K`` times before the evaluator runs, with a virtual loss on
 the paths taken so that the ``K`` descents spread out (Chaslot et al. 2008).
+A descent that reaches a node created earlier in the same round stops there,
+and that node is evaluated once per such descent (each counts as a simulation).
 """
 
 from __future__ import annotations
