@@ -66,7 +66,7 @@ class PPOLearner(Learner):
 
     def update(self, batch: EpisodeBatch, t_env: int, rng: np.random.Generator) -> dict[str, float]:
         c = self.config
-        tb = Tensors(batch)
+        tb = self.tensors(batch)
         taken = tb.actions.unsqueeze(-1)
         avail = tb.avail[:, :-1]
         mask = tb.mask[..., None].expand(tb.b, tb.t, tb.n)

@@ -87,7 +87,7 @@ class ValueLearner(OffPolicyLearner):
         return loss, {"q": q, "q_taken": q_taken, "mask": mask}
 
     def train(self, batch: EpisodeBatch) -> dict[str, float]:
-        tb = Tensors(batch)
+        tb = self.tensors(batch)
         loss, extra = self.td_loss(tb)
         total = loss + self.extra_loss(tb, extra)
         norm = self.step_optimizer(self.optimizer, total, self.params)
@@ -111,7 +111,8 @@ class ValueLearner(OffPolicyLearner):
         b = obs.shape[0]
         last = np.full((b, self.n_agents), -1) if last_action is None else last_action
         x = self.agent_inputs(
-            torch.from_numpy(np.asarray(obs, np.float32).reshape(b, self.n_agents, -1)),
+            torch.from_numpy(np.asarray(obs, np.float32).reshape(b, self.n_agents, -1))
+            / self.obs_scale,
             torch.from_numpy(np.asarray(last, np.int64)),
         )
         out, _ = self.agent(

@@ -76,6 +76,12 @@ class Learner:
         self.n_agents, self.n_actions = int(spec.n_agents), int(spec.n_actions)
         self.obs_dim = int(np.prod(spec.obs_shape))
         self.state_dim = int(np.prod(spec.state_shape))
+        # Inputs are divided by the largest magnitude the environment declares
+        # (EnvSpec.obs_bounds / state_bounds), so every input lies in [-1, 1]:
+        # QMIX's hypernetworks, fed raw grid coordinates (level-based
+        # foraging: up to 7), produced mixing weights that blew the TD error up.
+        self.obs_scale = _scale(getattr(spec, "obs_bounds", None))
+        self.state_scale = _scale(getattr(spec, "state_bounds", None))
         self.updates = 0
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
@@ -105,6 +111,18 @@ class Learner:
         return {k: v for k, v in vars(self).items() if isinstance(v, torch.optim.Optimizer)}
 
     # -- inputs --------------------------------------------------------------
+    def tensors(self, batch: EpisodeBatch) -> Tensors:
+        """``batch`` as tensors, observations and states scaled into ``[-1, 1]``."""
+        tb = Tensors(batch)
+        tb.obs = tb.obs / self.obs_scale
+        tb.state = tb.state / self.state_scale
+        return tb
+
+    def scaled_state(self, state: np.ndarray) -> torch.Tensor:
+        """States ``(B, *state_shape)`` as a scaled float tensor ``(B, S)``."""
+        s = np.asarray(state, np.float32).reshape(len(state), -1)
+        return torch.from_numpy(s) / self.state_scale
+
     def agent_inputs(self, obs: torch.Tensor, last_action: torch.Tensor) -> torch.Tensor:
         """``obs (..., N, O)`` and ``last_action (..., N)`` (``-1``: none) -> ``(..., N, D)``."""
         parts = [obs]
@@ -154,7 +172,8 @@ class Learner:
     ) -> np.ndarray:
         b = obs.shape[0]
         x = self.agent_inputs(
-            torch.from_numpy(np.asarray(obs, np.float32).reshape(b, self.n_agents, -1)),
+            torch.from_numpy(np.asarray(obs, np.float32).reshape(b, self.n_agents, -1))
+            / self.obs_scale,
             torch.from_numpy(np.asarray(last_action, np.int64)),
         )
         net = self.acting_net()
@@ -240,6 +259,14 @@ class OffPolicyLearner(Learner):
         if buf["data"] is not None:
             buf["data"] = {k: v.numpy() for k, v in buf["data"].items()}
         self.buffer.load_state(buf)
+
+
+def _scale(bounds: Any) -> float:
+    """The largest magnitude in ``bounds`` ``(low, high)``, or 1 when unknown or zero."""
+    if bounds is None:
+        return 1.0
+    m = max(abs(float(bounds[0])), abs(float(bounds[1])))
+    return m if np.isfinite(m) and m > 0 else 1.0
 
 
 def epsilon_greedy(

@@ -85,7 +85,7 @@ class COMA(Learner):
 
     def update(self, batch: EpisodeBatch, t_env: int, rng: np.random.Generator) -> dict[str, float]:
         c = self.config
-        tb = Tensors(batch)
+        tb = self.tensors(batch)
         x = self.critic_inputs(tb)
         taken = tb.actions.unsqueeze(-1)
         with torch.no_grad():
@@ -118,7 +118,7 @@ class COMA(Learner):
         }
 
     def policy(self, batch: EpisodeBatch) -> Any:  # pragma: no cover - inspection helper
-        tb = Tensors(batch)
+        tb = self.tensors(batch)
         with torch.no_grad():
             return F.softmax(
                 masked_logits(self.unroll(self.agent, tb)[:, :-1], tb.avail[:, :-1]), -1

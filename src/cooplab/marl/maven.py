@@ -67,9 +67,7 @@ class MAVEN(ValueLearner):
             z = rng.integers(c.noise_dim, size=num_envs)
         else:
             with torch.no_grad():
-                logits = self.z_net(
-                    torch.from_numpy(np.asarray(state, np.float32).reshape(num_envs, -1))
-                )
+                logits = self.z_net(self.scaled_state(state))
             p = torch.softmax(logits, -1).numpy().astype(np.float64)
             if greedy:
                 z = p.argmax(-1)
@@ -98,9 +96,7 @@ class MAVEN(ValueLearner):
         stats = super().update(batch, t_env, rng)
         c = self.config
         if c.z_policy == "learned":
-            state0 = torch.from_numpy(
-                np.ascontiguousarray(batch.state[:, 0].reshape(batch.size, -1))
-            )
+            state0 = self.scaled_state(batch.state[:, 0])
             logp_all = F.log_softmax(self.z_net(state0), -1)
             ret = torch.from_numpy(batch.returns.astype(np.float32))
             adv = ret - ret.mean()
