@@ -98,15 +98,19 @@ ANNEALED_MATRIX: tuple[tuple[str, Any], ...] = (
     ("target_update_interval", 100),
     ("eval_episodes", 1),
 )
-#: Level-based foraging: recurrent agents (partial views), PyMARL-like settings.
+#: Level-based foraging: every agent sees the whole grid (the default sight), so
+#: feed-forward agents; one gradient step per episode collected, as EPyMARL.
 LBF_TRAIN: tuple[tuple[str, Any], ...] = (
     ("num_envs", 8),
     ("batch_size", 32),
     ("buffer_size", 2000),
     ("hidden", 64),
+    ("recurrent", False),
+    ("last_action", False),
     ("lr", 5e-4),
+    ("updates_per_collect", 8),
     ("target_update_interval", 200),
-    ("eval_episodes", 16),
+    ("eval_episodes", 32),
 )
 
 
@@ -122,9 +126,11 @@ class Config:
         Algorithms and environment steps on the two-step game (2 steps an episode).
     climbing_algorithms, climbing_steps
         The same on the climbing game (empty: not run).
-    lbf_agents, lbf_algorithms, lbf_steps, lbf_size, lbf_food
-        Team sizes, algorithms, steps, grid side and food items of level-based
-        foraging (no team sizes: not run).
+    lbf_agents, lbf_algorithms, lbf_steps, lbf_size, lbf_food, lbf_episode_steps
+        Team sizes, algorithms, training steps, grid side, food items and
+        episode length of level-based foraging (no team sizes: not run); the
+        agents are paid the team reward (``team_reward=True``: every agent the
+        sum, at most 1 an episode).
     """
 
     seeds: int = 2
@@ -134,9 +140,10 @@ class Config:
     climbing_steps: int = 4000
     lbf_agents: tuple[int, ...] = ()
     lbf_algorithms: tuple[str, ...] = ("iql", "vdn", "qmix", "coma")
-    lbf_steps: int = 100_000
-    lbf_size: int = 8
+    lbf_steps: int = 50_000
+    lbf_size: int = 6
     lbf_food: int = 2
+    lbf_episode_steps: int = 25
 
     @classmethod
     def quick(cls) -> Config:
@@ -162,6 +169,7 @@ class Config:
             "lbf_steps",
             "lbf_size",
             "lbf_food",
+            "lbf_episode_steps",
         ):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
@@ -212,6 +220,7 @@ def _lbf_params(config: Config, n: int) -> tuple[tuple[str, Any], ...]:
         ("size", config.lbf_size),
         ("players", n),
         ("max_food", config.lbf_food),
+        ("max_episode_steps", config.lbf_episode_steps),
         ("team_reward", True),
     )
 
@@ -235,7 +244,11 @@ def run(
         specs.append(RunSpec(a, a, CLIMBING, config.climbing_steps, (), over, points=10))
     for n in config.lbf_agents:
         for a in config.lbf_algorithms:
-            over = (*LBF_TRAIN, ("epsilon_anneal_steps", config.lbf_steps // 4))
+            over = (
+                *LBF_TRAIN,
+                ("epsilon_anneal_steps", config.lbf_steps // 4),
+                ("eval_interval", max(1, config.lbf_steps // 20)),
+            )
             if a == "coma":
                 over = (*over, ("epsilon_start", 0.5), ("epsilon_finish", 0.01))
             specs.append(
