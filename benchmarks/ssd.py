@@ -125,9 +125,17 @@ def part_train(args: argparse.Namespace) -> list[str]:
     lines.append("|---|---|---|---|")
     for n_envs, limit in ((16, 100), (64, 100)):
         t0 = time.perf_counter()
-        train("harvest_v1", iterations=iters, num_envs=n_envs, rng=0, env_params={"episode_limit": limit})
+        train(
+            "harvest_v1",
+            iterations=iters,
+            num_envs=n_envs,
+            rng=0,
+            env_params={"episode_limit": limit},
+        )
         dt = time.perf_counter() - t0
-        lines.append(f"| 5 | {n_envs} x {limit} | {iters} | {iters * n_envs * limit * 5 / dt:,.0f} |")
+        lines.append(
+            f"| 5 | {n_envs} x {limit} | {iters} | {iters * n_envs * limit * 5 / dt:,.0f} |"
+        )
         print(lines[-1], flush=True)
     return lines
 
@@ -139,7 +147,9 @@ def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--parts", nargs="+", choices=list(PARTS), default=list(PARTS))
     p.add_argument("--batch", nargs="+", type=int, default=[1, 64, 256, 1024, 4096])
-    p.add_argument("--min-steps", type=int, default=100_000, help="environment steps per measurement")
+    p.add_argument(
+        "--min-steps", type=int, default=100_000, help="environment steps per measurement"
+    )
     p.add_argument("--quick", action="store_true")
     args = p.parse_args(argv)
     print(f"machine: {machine()}")
