@@ -49,6 +49,7 @@ TRAIN: tuple[tuple[str, Any], ...] = (
     ("buffer_size", 2000),
     ("hidden", 64),
     ("lr", 5e-4),
+    ("updates_per_collect", 4),  # QMIX: gradient steps per 8 episodes (PPO ignores it)
     ("target_update_interval", 200),
     ("eval_episodes", 16),
 )
