@@ -320,3 +320,17 @@ def test_epsilon_schedule_and_config_checks():
         Trainer("iql", ENV, SMALL).train(0)
     with pytest.raises(TypeError, match="env must be"):
         Trainer("iql", 3, SMALL)
+
+
+def test_tensorboard_is_optional(tmp_path):
+    import importlib.util
+
+    if importlib.util.find_spec("tensorboard") is not None:
+        trainer = Trainer("iql", ENV, SMALL, rng=0, out=tmp_path, tensorboard=True)
+        trainer.train(20)
+        assert any((tmp_path / "tensorboard").iterdir())
+    else:
+        with pytest.raises(ValueError, match="pip install tensorboard"):
+            Trainer("iql", ENV, SMALL, rng=0, out=tmp_path, tensorboard=True)
+    with pytest.raises(ValueError, match="needs an output folder"):
+        Trainer("iql", ENV, SMALL, rng=0, tensorboard=True)
