@@ -164,6 +164,7 @@ class AlphaBeta:
                 else:
                     values[a] = -self._negamax(children[i], depth - 1, -1.0, 1.0)
             self.nodes += 1
+            values += 0.0  # -0.0 (minus a draw) reads as 0.0
             best = float(np.nanmax(values))
             best_moves = tuple(int(a) for a in legal if values[a] >= best - 1e-12)
             action_values: npt.NDArray[np.float64] | None = values
@@ -173,7 +174,7 @@ class AlphaBeta:
             best_moves = (int(entry[3]),) if entry is not None and entry[3] >= 0 else ()
             action_values = None
         return SolveResult(
-            value=float(best),
+            value=float(best) + 0.0,  # no negative zero
             best_moves=best_moves,
             action_values=action_values,
             exact=not self._heuristic_used,
