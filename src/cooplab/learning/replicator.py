@@ -239,16 +239,17 @@ def replicator_trajectories(
     -------
     array, shape (T, a) or (T, K, a); or a pair of arrays (two populations)
         Rows are clipped at zero and renormalised (solver round-off only;
-        with the batched methods only rows with a negative share are touched, the
-        others already sum to one up to round-off).
+        with the batched methods only rows with a negative share are touched,
+        the others already sum to one up to round-off).
 
     Notes
     -----
     Accuracy at the defaults, on the games of ``benchmarks/learning.py`` (10
     to 51 actions, ``t`` in ``[0, 10]``): the largest error against a
     reference solution (DOP853 at ``rtol=1e-13``) is at most about ``5e-9``
-    with ``"dop853"`` or ``"dopri5"``, and about ``1e-7`` for Nashpy (``odeint`` at its default
-    tolerances, ``1.49e-8``); see ``tests/learning/test_replicator_peers.py``.
+    with ``"dop853"`` or ``"dopri5"`` (about ``1e-9`` with ``"dop853"``), and
+    about ``1e-7`` for Nashpy (``odeint`` at its default tolerances,
+    ``1.49e-8``); ``tests/learning/test_learning_peers.py`` checks it.
 
     Examples
     --------
