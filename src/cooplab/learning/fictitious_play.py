@@ -214,7 +214,7 @@ class FictitiousPlay(_Beliefs):
         return self
 
     def _segments(self, steps: int) -> tuple[list[int], list[int], list[int]]:
-        """Play ``steps`` steps of two-player fictitious play; the (i, j, length) of each segment."""
+        """Play ``steps`` steps of two-player play; the (i, j, length) of each segment."""
         n0, n1 = self._game.n_actions
         w = max(n0, n1)
         # u[p]: player p's cumulative payoffs (-inf pads a smaller action set: never chosen,
