@@ -327,3 +327,24 @@ def test_training_fits_exact_tic_tac_toe_values():
     with torch.no_grad():
         after = float(((t.net(torch.from_numpy(x))[1].numpy() - z) ** 2).mean())
     assert after < 0.25 * min(before, float((z**2).mean()))
+
+
+def test_checkpoint_agent_from_a_spec(tmp_path):
+    pytest.importorskip("torch")
+    from cooplab.selfplay.agents import make_agent
+    from cooplab.selfplay.alphazero import AlphaZeroTrainer
+
+    AlphaZeroTrainer(AlphaZeroConfig("tic_tac_toe", **TINY), rng=0, out_dir=tmp_path).train(steps=1)
+    agent = make_agent(f"alphazero:{tmp_path / 'best.pt'}@4")
+    assert agent.name.endswith("best.pt@4")
+    m = play_match("tic_tac_toe", agent, "random", 2, rng=0)
+    assert m.games == 2
+    assert make_agent(f"alphazero:{tmp_path / 'best.pt'}").simulations == 64
+    with pytest.raises(CheckpointMismatchError, match=r"tic_tac_toe net.*connect_four"):
+        play_match("connect_four", make_agent(f"alphazero:{tmp_path / 'best.pt'}"), "random", 2)
+    with pytest.raises(FileNotFoundError, match="no AlphaZero checkpoint"):
+        make_agent(f"alphazero:{tmp_path / 'none.pt'}")
+    with pytest.raises(ValueError, match="needs a checkpoint"):
+        make_agent("alphazero")
+    with pytest.raises(ValueError, match="must be an integer"):
+        make_agent(f"alphazero:{tmp_path / 'best.pt'}@many")

@@ -29,7 +29,14 @@ def test_agent_specs_and_errors():
     assert make_agent("mcts:50").name == "mcts:50"
     assert make_agent("perfect").name == "perfect"
     assert isinstance(make_agent("human"), HumanAgent)
-    assert set(AGENT_KINDS.names()) == {"random", "alphabeta", "perfect", "mcts", "human"}
+    assert set(AGENT_KINDS.names()) == {
+        "random",
+        "alphabeta",
+        "perfect",
+        "mcts",
+        "human",
+        "alphazero",
+    }
     with pytest.raises(
         ValueError, match=r"unknown agent 'mtcs'; did you mean mcts.*in the spec 'mtcs:5'"
     ):

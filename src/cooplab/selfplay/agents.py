@@ -17,6 +17,9 @@ Agents are built from short specs by :func:`make_agent`:
                           among all game-theoretically optimal moves
 ``mcts:N``                UCT with ``N`` simulations and random rollouts
 ``human``                 a person at the terminal (re-prompted on illegal moves)
+``alphazero:PATH[@N]``    a trained AlphaZero network (``checkpoint.pt`` or
+                          ``best.pt``; torch), PUCT with ``N`` simulations
+                          (64 by default, 0 plays the policy head's move)
 ========================  ==================================================
 """
 
@@ -270,9 +273,30 @@ AGENT_KINDS: Registry[AgentKind] = Registry(
             "UCT with random rollouts",
         ),
         AgentKind("human", _no_arg("human", HumanAgent), "", "you, at the terminal"),
+        AgentKind(
+            "alphazero",
+            lambda t: _alphazero_agent(t),
+            "checkpoint[@simulations]",
+            "a trained AlphaZero network (torch)",
+        ),
     ),
     key=lambda k: k.name,
 )
+
+
+def _alphazero_agent(text: str | None) -> BaseAgent:
+    if not text:
+        raise ValueError(
+            "agent alphazero needs a checkpoint: write alphazero:PATH or alphazero:PATH@N"
+        )
+    path, at, sims = text.rpartition("@")
+    if not at:
+        path, sims = text, "64"
+    n = _int_arg("alphazero", "the number of simulations", sims, minimum=0)
+    # imported here: alphazero imports this module
+    from cooplab.selfplay.alphazero import CheckpointAgent
+
+    return CheckpointAgent(path, simulations=n)
 
 
 def make_agent(spec: str | BaseAgent) -> BaseAgent:

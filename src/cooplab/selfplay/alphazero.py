@@ -73,6 +73,7 @@ __all__ = [
     "FORMAT",
     "AlphaZeroConfig",
     "AlphaZeroTrainer",
+    "CheckpointAgent",
     "CheckpointMismatchError",
     "EvalRecord",
     "Evaluate",
@@ -304,6 +305,32 @@ class NetworkAgent(BaseAgent):
 
     def __repr__(self) -> str:
         return f"NetworkAgent({self.game.name}, simulations={self.simulations})"
+
+
+class CheckpointAgent(BaseAgent):
+    """The network of an AlphaZero checkpoint as an agent (the spec ``alphazero:PATH[@N]``).
+
+    The network is loaded (``torch.load(weights_only=True)``) the first time
+    the agent moves, for the game it is asked to play: a checkpoint of another
+    game is refused then, with both named. Plays as :class:`NetworkAgent` with
+    ``simulations`` PUCT simulations a move.
+    """
+
+    def __init__(self, path: Path | str, simulations: int = 64) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise FileNotFoundError(f"no AlphaZero checkpoint at {self.path}")
+        if isinstance(simulations, bool) or not isinstance(simulations, int) or simulations < 0:
+            raise ValueError(f"simulations must be a non-negative integer; got {simulations!r}")
+        self.simulations = simulations
+        self.name = f"alphazero:{self.path}@{simulations}"
+        self._agent: NetworkAgent | None = None
+
+    def act_batch(self, game: BoardGame, states: BoardState, rng: RngLike = None) -> Any:
+        if self._agent is None or self._agent.game.name != game.name:
+            net = load_network(self.path, game)
+            self._agent = NetworkAgent(net, game, simulations=self.simulations, name=self.name)
+        return self._agent.act_batch(game, states, rng)
 
 
 # ---------------------------------------------------------------------------
