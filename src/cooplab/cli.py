@@ -1339,7 +1339,7 @@ def _cmd_envs(args: argparse.Namespace) -> int:
 # Self-play: cooplab play, cooplab arena (issue 8)
 # ---------------------------------------------------------------------------
 def _add_selfplay_parsers(sub: Any) -> None:
-    agents_help = "random, alphabeta:D, perfect (tic-tac-toe), mcts:N or human"
+    agents_help = "random, alphabeta:D, perfect (tic-tac-toe), mcts:N, alphazero:PATH[@N] or human"
     play = sub.add_parser(
         "play",
         help="play a board game between two agents (or you) and print the games",
