@@ -218,17 +218,14 @@ class FictitiousPlay(_Beliefs):
         n0, n1 = self._game.n_actions
         w = max(n0, n1)
         # u[p]: player p's cumulative payoffs (-inf pads a smaller action set: never chosen,
-        # never catching up). inc[0, j] = A[:, j] (Row's gain when Column plays j);
-        # inc[1, i] = B[i, :] (Column's gain when Row plays i).
+        # never catching up); step_inc[p]: what a step adds to them (zero in the padding):
+        # A[:, j] for Row when Column plays j, B[i, :] for Column when Row plays i.
         u = np.full((2, w), -np.inf)
         u[0, :n0] = self._cum[0]
         u[1, :n1] = self._cum[1]
-        inc = np.zeros((2, w, w))
-        inc[0, :n1, :n0] = self._cols[0]
-        inc[1, :n0, :n1] = self._cols[1]
-        inc = inc.reshape(2 * w, w)  # row j: Row's gains; row w + i: Column's gains
-        rows = np.zeros(2, dtype=np.intp)
-        step_inc = np.empty((2, w))
+        row_gains, column_gains = self._cols  # rows: A's columns, B's rows
+        step_inc = np.zeros((2, w))
+        row_inc, column_inc = step_inc[0, :n0], step_inc[1, :n1]
         random_ties = self._random_ties
         rng = self._rng
         first: list[int] = []
@@ -255,9 +252,8 @@ class FictitiousPlay(_Beliefs):
                             j = int(options[rng.integers(options.shape[0])])
                 else:
                     i, j = u.argmax(axis=1).tolist()
-                rows[0] = j
-                rows[1] = w + i
-                inc.take(rows, axis=0, out=step_inc)  # (2, w): this step's payoff gains
+                row_inc[...] = row_gains[j]
+                column_inc[...] = column_gains[i]
                 m = 1
                 if strict and left > 1:
                     # Both stay strict best responses while every other action k is below
