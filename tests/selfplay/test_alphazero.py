@@ -43,7 +43,7 @@ def random_position(game, rng, plies):
 # Symmetries (torch needed only to import the network module)
 # ---------------------------------------------------------------------------
 @pytest.mark.parametrize("name", GAMES)
-@settings(max_examples=25)
+@settings(max_examples=15)
 @given(seed=st.integers(0, 2**32 - 1), plies=st.integers(0, 20))
 def test_symmetries_commute_with_the_rules(name, seed, plies):
     """Transforming a position, then its legal moves and a move, equals transforming after:
