@@ -499,7 +499,8 @@ def run(
 # Report
 # ---------------------------------------------------------------------------
 def figures(result: Result) -> list[tuple[str, Any]]:
-    """The learning curve: the network's Elo against training time (or steps), MCTS levels."""
+    """The learning curve (the network's Elo against training time or steps, MCTS levels) and
+    the share of drawn tic-tac-toe self-play games by step."""
     from cooplab.report.plots import PALETTE, new_figure
 
     fig, ax = new_figure(6.6, 4.0)
@@ -519,7 +520,18 @@ def figures(result: Result) -> list[tuple[str, Any]]:
     ax.set_ylabel("Elo (weakest MCTS = 0)")
     ax.set_title("Connect Four: AlphaZero's Elo as training proceeds (95% intervals)", fontsize=10)
     ax.legend(fontsize=8)
-    return [("connect-four-elo", fig)]
+    fig2, ax2 = new_figure(6.0, 3.4)
+    share = np.asarray(result.ttt_selfplay_draw_share)
+    ax2.plot(np.arange(1, share.size + 1), share, color=PALETTE[0])
+    ax2.set_ylim(0, 1.02)
+    ax2.set_xlabel("training step")
+    ax2.set_ylabel("share of self-play games drawn")
+    ax2.set_title(
+        "Tic-tac-toe self-play: draws (perfect play always draws; noise and "
+        "sampled openings keep some decided)",
+        fontsize=9,
+    )
+    return [("connect-four-elo", fig), ("tic-tac-toe-draws", fig2)]
 
 
 def tables(result: Result) -> list[Table]:
