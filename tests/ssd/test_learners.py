@@ -106,7 +106,7 @@ def test_heterogeneous_population_and_bad_configs():
     with pytest.raises(ValueError, match="influence"):
         PopulationConfig(influence="bogus")
     with pytest.raises(ValueError, match="algorithm"):
-        AgentConfig(algorithm="dqn")
+        AgentConfig(algorithm="sarsa")
     with pytest.raises(ValueError, match="lr"):
         AgentConfig(lr=0)
 
@@ -124,3 +124,54 @@ def test_resume_equals_the_uninterrupted_run(tmp_path):
     meta, pop = load_run(tmp_path)
     assert meta["env"] == "harvest_v1" and pop.updates == 3
     assert (tmp_path / "log.csv").read_text().count("\n") == 4
+
+
+def test_dqn_agent_epsilon_and_td_loss():
+    env = small_env()
+    cfg = PopulationConfig(
+        agents=(
+            AgentConfig(),
+            AgentConfig(algorithm="dqn", gamma=0.0, epochs=1, epsilon_anneal=4),
+            AgentConfig(),
+        )
+    )
+    pop = Population(env.spec, cfg, seed=0)
+    assert pop.epsilon(1) == 1.0
+    batch = pop.collect(env, np.random.default_rng(0))
+    # epsilon 1: the DQN agent's policy is uniform over its available actions
+    av = batch.avail[:, :, 1].numpy()  # a tagged-out agent has only the no-op
+    np.testing.assert_allclose(
+        batch.probs[:, :, 1].numpy(), av / av.sum(-1, keepdims=True), atol=1e-6
+    )
+    net = pop.nets[1]
+    with torch.no_grad():
+        q, _, _ = net(batch.x[:, :, 1], torch.zeros(4, net.hidden))
+        q_taken = q.gather(-1, batch.actions[:, :, 1][..., None]).squeeze(-1)
+        r = torch.from_numpy(batch.rewards[:, :, 1])
+        want = float(torch.nn.functional.smooth_l1_loss(q_taken, r))  # gamma 0: the target is r
+    pop.replay = [
+        {
+            "x": batch.x[:, :, [1]],
+            "avail": batch.avail[:, :, [1]],
+            "actions": batch.actions[:, :, [1]],
+            "rewards": r[:, :, None],
+        }
+    ]
+    assert pop._dqn_update(1) == pytest.approx(want, rel=1e-5)  # the loss before its step
+    pop.update(batch)
+    assert pop.epsilon(1) == pytest.approx(1.0 - 0.95 / 4)
+
+
+def test_resume_with_a_dqn_agent(tmp_path):
+    cfg = PopulationConfig(
+        agents=(
+            AgentConfig(algorithm="dqn", target_every=1),
+            AgentConfig(),
+            AgentConfig(algorithm="a2c"),
+        )
+    )
+    kw = {"num_envs": 2, "config": cfg, "rng": 3, "env_params": SMALL}
+    full, _ = train("harvest_v1", iterations=3, **kw)
+    train("harvest_v1", iterations=2, out=tmp_path, checkpoint_every=1, **kw)
+    resumed, _ = train("harvest_v1", iterations=3, out=tmp_path, resume=True, **kw)
+    np.testing.assert_equal(resumed.to_dict()["log"], full.to_dict()["log"])

@@ -37,7 +37,7 @@ def add_parser(sub: Any) -> None:
     )
     tr.add_argument("env", metavar="ENV", help=", ".join(SSD_ENVS))
     tr.add_argument("--agents", type=int, default=None, help="number of agents (the env's default)")
-    tr.add_argument("--algorithm", choices=("ppo", "a2c"), default="ppo", help="default ppo")
+    tr.add_argument("--algorithm", choices=("ppo", "a2c", "dqn"), default="ppo", help="default ppo")
     tr.add_argument(
         "--influence",
         choices=("none", "centralised", "moa"),

@@ -9,7 +9,10 @@ egocentric view and the previous joint action (one-hot; Jaques et al. 2019
 give every agent the others' last actions). Each learns from its *own* reward
 with PPO's clipped surrogate and GAE (Schulman et al. 2017, 2016); ``"a2c"``
 takes one pass of the same loss over fresh data, where the ratio is 1 and the
-clip inactive: the advantage actor-critic gradient (Mnih et al. 2016).
+clip inactive: the advantage actor-critic gradient (Mnih et al. 2016);
+``"dqn"`` reads the policy head as Q-values, acts epsilon-greedily and learns
+by double Q-learning (van Hasselt et al. 2016) on whole replayed collections
+through the GRU (Hausknecht & Stone 2015), with a target network.
 
 Social influence (Jaques et al. 2019, equation 2): agent ``k`` is paid
 ``r_k + w * c_k`` with
@@ -34,6 +37,7 @@ episode is not bootstrapped.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 from dataclasses import dataclass, field
@@ -58,7 +62,7 @@ __all__ = [
 ]
 
 INFLUENCE = ("none", "centralised", "moa")
-ALGORITHMS = ("ppo", "a2c")
+ALGORITHMS = ("ppo", "a2c", "dqn")
 
 
 @dataclass(frozen=True)
@@ -68,10 +72,17 @@ class AgentConfig:
     Attributes
     ----------
     algorithm
-        ``"ppo"`` (``epochs`` clipped passes) or ``"a2c"`` (one pass).
+        ``"ppo"`` (``epochs`` clipped passes), ``"a2c"`` (one pass) or ``"dqn"``
+        (recurrent double Q-learning on replayed collections; the policy head
+        gives Q-values, epsilon-greedy; van Hasselt et al. 2016, Hausknecht &
+        Stone 2015).
     lr, hidden, gamma, gae_lambda, entropy_coef, value_coef, clip, epochs, grad_clip
         Adam step size, network width, discount, GAE's lambda, entropy bonus,
-        value-loss weight, PPO's ratio clip, passes per batch, gradient-norm clip.
+        value-loss weight, PPO's ratio clip, passes per batch (DQN: gradient
+        steps per update), gradient-norm clip.
+    epsilon_start, epsilon_finish, epsilon_anneal, target_every, replay
+        DQN: exploration annealed linearly over ``epsilon_anneal`` updates,
+        target-network copy every ``target_every`` updates, collections kept.
     """
 
     algorithm: str = "ppo"
@@ -84,13 +95,18 @@ class AgentConfig:
     clip: float = 0.2
     epochs: int = 3
     grad_clip: float = 1.0
+    epsilon_start: float = 1.0
+    epsilon_finish: float = 0.05
+    epsilon_anneal: int = 50
+    target_every: int = 10
+    replay: int = 8
 
     def __post_init__(self) -> None:
         if self.algorithm not in ALGORITHMS:
             raise ValueError(
                 f"AgentConfig.algorithm must be one of {ALGORITHMS}; got {self.algorithm!r}"
             )
-        for name in ("hidden", "epochs"):
+        for name in ("hidden", "epochs", "epsilon_anneal", "target_every", "replay"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise ValueError(f"AgentConfig.{name} must be a positive integer; got {v!r}")
@@ -102,7 +118,7 @@ class AgentConfig:
                 or not (math.isfinite(v) and v > 0)
             ):
                 raise ValueError(f"AgentConfig.{name} must be a positive number; got {v!r}")
-        for name in ("gamma", "gae_lambda"):
+        for name in ("gamma", "gae_lambda", "epsilon_start", "epsilon_finish"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v <= 1:
                 raise ValueError(f"AgentConfig.{name} must be in [0, 1]; got {v!r}")
@@ -277,6 +293,16 @@ class Population:
         self.moa_opts = [torch.optim.Adam(m.parameters(), lr=config.moa_lr) for m in self.moas]
         self.updates = 0
         self.h_max = max(c.hidden for c in self.agent_configs)
+        self.dqn = [k for k, c in enumerate(self.agent_configs) if c.algorithm == "dqn"]
+        self.targets = nn.ModuleDict({str(k): copy.deepcopy(self.nets[k]) for k in self.dqn})
+        self.replay: list[dict[str, torch.Tensor]] = []
+        self._replay_rng = np.random.default_rng(int(seed))
+
+    def epsilon(self, k: int) -> float:
+        """Agent ``k``'s exploration rate now (DQN agents)."""
+        c = self.agent_configs[k]
+        frac = min(self.updates / c.epsilon_anneal, 1.0)
+        return float(c.epsilon_start + frac * (c.epsilon_finish - c.epsilon_start))
 
     # -- acting -------------------------------------------------------------------------
 
@@ -333,7 +359,15 @@ class Population:
                 logits, v, o = net(x[None, :, k], hs[k])
                 hs[k] = o[0]
                 logits = logits[0].masked_fill(~av[:, k], -1e9)
-                probs[:, k] = torch.softmax(logits, -1).double().numpy()
+                if self.agent_configs[k].algorithm == "dqn":
+                    avk = av[:, k].double()
+                    greedy_q = F.one_hot(logits.argmax(-1), self.a).double()
+                    eps = 0.0 if greedy else self.epsilon(k)
+                    probs[:, k] = (
+                        (1 - eps) * greedy_q + eps * avk / avk.sum(-1, keepdim=True)
+                    ).numpy()
+                else:
+                    probs[:, k] = torch.softmax(logits, -1).double().numpy()
                 value[:, k] = v[0]
                 hout[:, k, : o.shape[-1]] = o[0]
             probs /= probs.sum(-1, keepdims=True)
@@ -457,9 +491,24 @@ class Population:
         r_all = torch.from_numpy(rewards)
         stats = {"policy_loss": 0.0, "value_loss": 0.0, "entropy": 0.0}
         t1, b = r_all.shape[:2]
+        if self.dqn:
+            self.replay.append(
+                {
+                    "x": batch.x[:, :, self.dqn].clone(),
+                    "avail": batch.avail[:, :, self.dqn].clone(),
+                    "actions": batch.actions[:, :, self.dqn].clone(),
+                    "rewards": r_all[:, :, self.dqn].clone(),
+                }
+            )
+            keep = max(self.agent_configs[k].replay for k in self.dqn)
+            self.replay = self.replay[-keep:]
         for k, (net, opt, ac) in enumerate(
             zip(self.nets, self.opts, self.agent_configs, strict=True)
         ):
+            if ac.algorithm == "dqn":
+                loss_q = self._dqn_update(k)
+                stats["value_loss"] += loss_q / self.n
+                continue
             x, av = batch.x[:, :, k], batch.avail[:, :, k]
             act, old_logp = batch.actions[:, :, k], batch.logp[:, :, k]
             with torch.no_grad():
@@ -494,7 +543,35 @@ class Population:
             stats["value_loss"] += float(value_loss.detach()) / self.n
             stats["entropy"] += float(entropy.detach().mean()) / self.n
         self.updates += 1
+        for k in self.dqn:
+            if self.updates % self.agent_configs[k].target_every == 0:
+                self.targets[str(k)].load_state_dict(self.nets[k].state_dict())
         return stats
+
+    def _dqn_update(self, k: int) -> float:
+        """Double Q-learning on replayed collections for DQN agent ``k``; the mean loss."""
+        ac, net, opt = self.agent_configs[k], self.nets[k], self.opts[k]
+        j = self.dqn.index(k)
+        losses = []
+        for _ in range(ac.epochs):
+            e = self.replay[int(self._replay_rng.integers(len(self.replay)))]
+            x, av = e["x"][:, :, j], e["avail"][:, :, j]
+            act, r = e["actions"][:, :, j], e["rewards"][:, :, j]
+            h0 = torch.zeros(x.shape[1], ac.hidden)
+            q, _, _ = net(x, h0)
+            q_taken = q.gather(-1, act[..., None]).squeeze(-1)
+            with torch.no_grad():
+                best = q[1:].masked_fill(~av[1:], -1e9).argmax(-1, keepdim=True)
+                q_next = self.targets[str(k)](x, h0)[0][1:].gather(-1, best).squeeze(-1)
+                target = r.clone()
+                target[:-1] += ac.gamma * q_next  # the episode's last step is not bootstrapped
+            loss = F.smooth_l1_loss(q_taken, target)
+            opt.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(net.parameters(), ac.grad_clip)
+            opt.step()
+            losses.append(float(loss.detach()))
+        return float(np.mean(losses))
 
     # -- state ------------------------------------------------------------------------------
 
@@ -505,6 +582,9 @@ class Population:
             "opts": [o.state_dict() for o in self.opts],
             "moa_opts": [o.state_dict() for o in self.moa_opts],
             "updates": self.updates,
+            "targets": self.targets.state_dict(),
+            "replay": [dict(e) for e in self.replay],
+            "replay_rng": self._replay_rng.bit_generator.state,
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -515,6 +595,9 @@ class Population:
         for o, s in zip(self.moa_opts, state["moa_opts"], strict=True):
             o.load_state_dict(s)
         self.updates = int(state["updates"])
+        self.targets.load_state_dict(state["targets"])
+        self.replay = [dict(e) for e in state["replay"]]
+        self._replay_rng.bit_generator.state = state["replay_rng"]
 
 
 def make_population(
