@@ -373,8 +373,10 @@ class Population:
             probs /= probs.sum(-1, keepdims=True)
             action = probs.argmax(-1) if greedy else _sample(probs, rng)
             step = env.step(action)
-            ev = env.events
-            rewards[t], fired[t], out[t] = step.reward, ev["fired"], ev["out"]
+            rewards[t] = step.reward
+            ev = getattr(env, "events", None)  # SSD environments report beams and tag-outs
+            if ev is not None:
+                fired[t], out[t] = ev["fired"], ev["out"]
             if frames is not None and t < t_max - 1:
                 from cooplab.envs.ssd.render import rgb
 
