@@ -383,3 +383,17 @@ def test_othello_playouts_equal_the_generic_playouts_seed_for_seed():
 
     s = oth.initial_states(6)
     np.testing.assert_array_equal(oth.random_playouts(s, 5), BoardGame.random_playouts(oth, s, 5))
+
+
+def test_othello_bitboard_moves_equal_the_ray_moves():
+    # Two move generators: rays gathered per cell (small batches) and bitboard shifts
+    # (large ones). On positions from random games, for both players, they agree.
+    rng = np.random.default_rng(8)
+    _, trail = random_playout(oth, rng, batch=64)
+    boards = np.concatenate([s.board for s, _, _ in trail])
+    players = np.concatenate([s.to_play for s, _, _ in trail])
+    for tp in (players, (1 - players).astype(np.int8)):
+        bits = oth._placements_bits(boards, tp)
+        rays = oth._placements_rays(boards, tp)
+        np.testing.assert_array_equal(bits, rays)
+    assert bits.any()

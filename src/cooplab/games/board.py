@@ -58,6 +58,10 @@ __all__ = [
 #: Up to this many playouts at once run on Python-int bitboards, one by one.
 _SMALL_BATCH = 8
 
+#: From this batch size on, Othello finds moves on bitboards (fewer elements
+#: per call) rather than by gathering rays (fewer calls).
+_OTHELLO_BITS_FROM = 4
+
 #: ``outcome`` codes stored in a :class:`BoardState`.
 ONGOING, WIN0, WIN1, DRAW = -1, 0, 1, 2
 
@@ -765,6 +769,16 @@ class Othello6(BoardGame):
                         rays[cell, d, i] = rr * cols + cc
         self._rays = rays
         self._ray_len = ray_len
+        # Bitboards: cell (r, c) is bit 8 r + c; the two spare columns and rows
+        # of the 8x8 layout are outside `_valid`, so shifted runs never wrap.
+        self._cell_shift = np.array(
+            [8 * r + c for r in range(rows) for c in range(cols)], dtype=np.uint64
+        )
+        self._cell_bits = np.left_shift(np.uint64(1), self._cell_shift)
+        self._valid = np.uint64(int(np.bitwise_or.reduce(self._cell_bits)))
+        self._bit_shifts = tuple(
+            (dr * 8 + dc > 0, np.uint64(abs(dr * 8 + dc))) for dr, dc in _DIRECTIONS
+        )
 
     def _opening(self) -> npt.NDArray[np.int8]:
         b = np.zeros(self.board_shape, dtype=np.int8)
@@ -800,6 +814,40 @@ class Othello6(BoardGame):
         self, board: npt.NDArray[np.int8], to_play: npt.NDArray[np.int8]
     ) -> npt.NDArray[np.bool_]:
         """``(B, 36)``: the cells where the player ``to_play`` may place a disc."""
+        if board.shape[0] >= _OTHELLO_BITS_FROM:
+            return self._placements_bits(board, to_play)
+        return self._placements_rays(board, to_play)
+
+    def _placements_bits(
+        self, board: npt.NDArray[np.int8], to_play: npt.NDArray[np.int8]
+    ) -> npt.NDArray[np.bool_]:
+        """:meth:`_placements` on bitboards (an 8x8 layout, the spare columns stop wraps).
+
+        From the mover's discs, runs of opponent discs are grown along each
+        direction by shifts; a move is an empty cell just past such a run
+        (the move generator of bitboard Othello programs).
+        """
+        B = board.shape[0]
+        flat = board.reshape(B, -1)
+        own = (to_play + 1).astype(np.int8)[:, None]
+        me = ((flat == own).astype(np.uint64) * self._cell_bits).sum(axis=1, dtype=np.uint64)
+        opp = (((flat != own) & (flat != 0)).astype(np.uint64) * self._cell_bits).sum(
+            axis=1, dtype=np.uint64
+        )
+        empty = self._valid & ~(me | opp)
+        moves = np.zeros(B, dtype=np.uint64)
+        valid = self._valid
+        for left, amount in self._bit_shifts:
+            x = (((me << amount) if left else (me >> amount)) & valid) & opp
+            for _ in range(self.board_shape[0] - 3):  # runs of up to rows - 2 discs
+                x |= (((x << amount) if left else (x >> amount)) & valid) & opp
+            moves |= (((x << amount) if left else (x >> amount)) & valid) & empty
+        return ((moves[:, None] >> self._cell_shift) & np.uint64(1)).astype(bool)
+
+    def _placements_rays(
+        self, board: npt.NDArray[np.int8], to_play: npt.NDArray[np.int8]
+    ) -> npt.NDArray[np.bool_]:
+        """:meth:`_placements` by gathering the eight rays of every cell (fewer calls)."""
         ext = self._extended(board)
         vals = ext[:, self._rays]  # (B, 36, 8, L)
         piece = (to_play + 1).astype(np.int8)
