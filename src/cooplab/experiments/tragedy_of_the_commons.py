@@ -62,7 +62,7 @@ class Config:
     iterations: int = 3
     num_envs: int = 2
     episode_limit: int = 100
-    scripted_envs: int = 16
+    scripted_envs: int = 8
     last: int = 1
     frames: int = 6
 
