@@ -381,7 +381,7 @@ def test_rules_agree_with_openspiel(game, spiel_name):
 def test_othello_playouts_equal_the_generic_playouts_seed_for_seed():
     from cooplab.games.board import BoardGame
 
-    s = oth.initial_states(6)
+    s = oth.initial_states(12)  # more than 8: the array path (8 or fewer run on ints)
     np.testing.assert_array_equal(oth.random_playouts(s, 5), BoardGame.random_playouts(oth, s, 5))
 
 
@@ -397,3 +397,16 @@ def test_othello_bitboard_moves_equal_the_ray_moves():
         rays = oth._placements_rays(boards, tp)
         np.testing.assert_array_equal(bits, rays)
     assert bits.any()
+
+
+def test_othello_small_batch_playouts_on_python_ints_agree_with_arrays():
+    # Up to 8 playouts at once run one by one on Python-int bitboards; their results
+    # follow the same law as the array playouts (outcome frequencies within 5 s.e.).
+    gen = np.random.default_rng(12)
+    s = oth.play(["e4", "e5"]).take(np.zeros(8, dtype=int))
+    small = np.concatenate([oth.random_playouts(s, gen) for _ in range(250)])
+    big = oth.random_playouts(s.take(np.zeros(4000, dtype=int)), gen)
+    for outcome in (-1.0, 0.0, 1.0):
+        p, q = (small == outcome).mean(), (big == outcome).mean()
+        se = np.sqrt(max(p * (1 - p), 1e-3) / small.size + max(q * (1 - q), 1e-3) / big.size)
+        assert abs(p - q) < 5 * se, (outcome, p, q)

@@ -779,6 +779,9 @@ class Othello6(BoardGame):
         self._bit_shifts = tuple(
             (dr * 8 + dc > 0, np.uint64(abs(dr * 8 + dc))) for dr, dc in _DIRECTIONS
         )
+        self._int_shifts = tuple((left, int(amount)) for left, amount in self._bit_shifts)
+        self._int_cells = [int(b) for b in self._cell_bits]
+        self._int_valid = int(self._valid)
 
     def _opening(self) -> npt.NDArray[np.int8]:
         b = np.zeros(self.board_shape, dtype=np.int8)
@@ -898,11 +901,23 @@ class Othello6(BoardGame):
         return state, place_next
 
     def random_playouts(self, s: BoardState, rng: RngLike = None) -> npt.NDArray[np.float64]:
-        # As the generic playout, but each step's placements serve as the next legal mask.
+        # As the generic playout, but each step's placements serve as the next legal
+        # mask (a few playouts at once: one by one on Python-int bitboards).
         s = _as_state(s, self)
         gen = as_generator(rng)
         out = self.returns(s)[:, 0]
         idx = np.flatnonzero(s.outcome == ONGOING)
+        if 0 < idx.size <= _SMALL_BATCH:
+            u = gen.random((idx.size, self.max_moves))
+            flat = s.board[idx].reshape(idx.size, -1)
+            for j, i in enumerate(idx):
+                black = sum(self._int_cells[c] for c in np.flatnonzero(flat[j] == 1))
+                white = sum(self._int_cells[c] for c in np.flatnonzero(flat[j] == 2))
+                if s.to_play[i] == 0:
+                    out[i] = self._playout_int(black, white, u[j])
+                else:
+                    out[i] = -self._playout_int(white, black, u[j])
+            return out
         cur = s.take(idx)
         place = self._placements(cur.board, cur.to_play)
         while idx.size:
@@ -917,6 +932,53 @@ class Othello6(BoardGame):
                 keep = ~done
                 idx, cur, place = idx[keep], cur.take(keep), place[keep]
         return out
+
+    def _int_shift(self, x: int, left: bool, amount: int) -> int:
+        return ((x << amount) if left else (x >> amount)) & self._int_valid
+
+    def _int_moves(self, me: int, opp: int) -> int:
+        empty = self._int_valid & ~(me | opp)
+        moves = 0
+        for left, amount in self._int_shifts:
+            x = self._int_shift(me, left, amount) & opp
+            for _ in range(self.board_shape[0] - 3):
+                x |= self._int_shift(x, left, amount) & opp
+            moves |= self._int_shift(x, left, amount) & empty
+        return moves
+
+    def _int_flips(self, me: int, opp: int, bit: int) -> int:
+        flips = 0
+        for left, amount in self._int_shifts:
+            run, x = 0, self._int_shift(bit, left, amount)
+            while x & opp:
+                run |= x
+                x = self._int_shift(x, left, amount)
+            if x & me:
+                flips |= run
+        return flips
+
+    def _playout_int(self, me: int, opp: int, u: npt.NDArray[np.float64]) -> float:
+        """One random playout on Python-int bitboards; the result for the player to move.
+
+        ``u`` holds a uniform number a ply: the move is the ``floor(u * n)``-th of
+        the ``n`` legal placements in cell order (a forced pass when ``n = 0``).
+        """
+        sign, ply = 1.0, 0  # sign: +1 while the original mover is `me`
+        while True:
+            moves = self._int_moves(me, opp)
+            if not moves:
+                if not self._int_moves(opp, me):  # neither can move: count discs
+                    diff = me.bit_count() - opp.bit_count()
+                    return sign * (1.0 if diff > 0 else -1.0 if diff < 0 else 0.0)
+            else:
+                options = [b for b in self._int_cells if moves & b]
+                bit = options[int(u[ply] * len(options))]
+                flips = self._int_flips(me, opp, bit)
+                me |= bit | flips
+                opp &= ~flips
+            ply += 1
+            me, opp = opp, me
+            sign = -sign
 
     @staticmethod
     def _score_outcome(board: npt.NDArray[np.int8]) -> npt.NDArray[np.int8]:
