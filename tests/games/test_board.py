@@ -404,8 +404,8 @@ def test_othello_small_batch_playouts_on_python_ints_agree_with_arrays():
     # follow the same law as the array playouts (outcome frequencies within 5 s.e.).
     gen = np.random.default_rng(12)
     s = oth.play(["e4", "e5"]).take(np.zeros(8, dtype=int))
-    small = np.concatenate([oth.random_playouts(s, gen) for _ in range(250)])
-    big = oth.random_playouts(s.take(np.zeros(4000, dtype=int)), gen)
+    small = np.concatenate([oth.random_playouts(s, gen) for _ in range(150)])
+    big = oth.random_playouts(s.take(np.zeros(2500, dtype=int)), gen)
     for outcome in (-1.0, 0.0, 1.0):
         p, q = (small == outcome).mean(), (big == outcome).mean()
         se = np.sqrt(max(p * (1 - p), 1e-3) / small.size + max(q * (1 - q), 1e-3) / big.size)
