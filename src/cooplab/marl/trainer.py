@@ -180,8 +180,9 @@ class Trainer:
     out
         Folder for ``log.csv`` and ``checkpoint.pt`` (``None``: nothing written).
     resume
-        Continue from ``out/checkpoint.pt`` (the algorithm and environment
-        must match). Without it, a folder that already holds a checkpoint is
+        Continue from ``out/checkpoint.pt`` (the algorithm, environment and
+        its parameters must match; the checkpoint's configuration is used,
+        and a different ``config`` is ignored with a warning). Without it, a folder that already holds a checkpoint is
         refused rather than overwritten.
     tensorboard
         Also write TensorBoard scalars to ``out`` (needs the ``tensorboard`` package).
@@ -221,7 +222,17 @@ class Trainer:
                     "to continue it, or choose another folder"
                 )
             checkpoint = load_checkpoint(ckpt_path, algorithm=algorithm, env=self.spec.name)
-            self.config = TrainConfig.from_dict(checkpoint["config"])
+            saved = TrainConfig.from_dict(checkpoint["config"])
+            if config is not None and saved != self.config:
+                changed = sorted(
+                    k for k, v in saved.to_dict().items() if getattr(self.config, k) != v
+                )
+                log.warning(
+                    "resuming %s with the checkpoint's configuration; ignoring %s",
+                    ckpt_path,
+                    changed,
+                )
+            self.config = saved
             if checkpoint["env_params"] != self.env_params:
                 raise ValueError(
                     f"checkpoint {ckpt_path} was trained with environment parameters "
