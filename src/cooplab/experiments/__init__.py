@@ -7,9 +7,9 @@ modules here.
 from cooplab.experiments import (
     axelrod_first_tournament,
     cfr_poker,
-    emergent_language,
     coordinated_exploration,
     credit_assignment,
+    emergent_language,
     evolution_of_cooperation,
     folk_theorem,
     independent_learners_defect,
