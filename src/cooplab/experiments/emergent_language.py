@@ -20,7 +20,7 @@ language over all objects.
 
 The quick preset (2 attributes of 5 values, 200 steps, 2 seeds a method) is a
 short run: the agents are still learning, so its verdicts say little; the
-full preset (3 attributes of 5 values, 7 distractors, 3,000 steps, 6 seeds a
+full preset (3 attributes of 5 values, 7 distractors, 6,000 steps, 6 seeds a
 method) is the test of the claims.
 
 Verdict thresholds, from the claims' words: "communicate successfully" on
@@ -80,7 +80,7 @@ class Config:
             n_distractors=7,
             vocab_size=10,
             max_len=3,
-            steps=3000,
+            steps=6000,
             seeds=6,
             batch_size=64,
             lr=3e-3,
