@@ -622,6 +622,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
         console.print(
             f"[bold]{experiment.title}[/bold] (note section {experiment.section}): {record.status}"
         )
+        if record.status == "smoke run":
+            console.print(
+                "  the quick preset is a smoke run, too short to test the claim; "
+                "--full tests it. What this run measured:"
+            )
         if record.result is not None:
             for check in record.result.checks:
                 console.print(f"  {'held' if check.held else 'did not hold'}: {check.claim}")

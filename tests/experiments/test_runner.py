@@ -53,7 +53,6 @@ def test_fingerprint_is_the_same_in_every_process():
     assert seen == {code_fingerprint(get("prisoners-dilemma"))}
 
 
-
 def test_an_experiment_whose_module_is_missing_is_skipped_with_the_install_command():
     import dataclasses
 
@@ -65,9 +64,7 @@ def test_an_experiment_whose_module_is_missing_is_skipped_with_the_install_comma
         raise AssertionError("a skipped experiment must not run")
 
     pd = get("prisoners-dilemma")
-    exp = dataclasses.replace(
-        pd, requires=("torch", "cooplab_no_such_module"), run=must_not_run
-    )
+    exp = dataclasses.replace(pd, requires=("torch", "cooplab_no_such_module"), run=must_not_run)
     assert exp.missing_requirements()[-1] == "cooplab_no_such_module"
     record = run_experiment(exp, seed=0)
     assert record.status == SKIPPED
@@ -77,3 +74,24 @@ def test_an_experiment_whose_module_is_missing_is_skipped_with_the_install_comma
     assert "Skipped:" in page and "cooplab_no_such_module" in page
     # an experiment whose modules are all importable runs as before
     assert dataclasses.replace(pd, requires=("numpy",)).skip_reason() is None
+
+
+def test_a_smoke_quick_preset_is_reported_as_a_smoke_run_not_as_a_verdict():
+    import dataclasses
+
+    from cooplab.experiments.base import HELD, SMOKE
+    from cooplab.experiments.prisoners_dilemma import Config
+    from cooplab.experiments.runner import run_experiment
+    from cooplab.report.html import render_report
+
+    pd = dataclasses.replace(get("prisoners-dilemma"), quick_is_smoke=True)
+    small = Config(grid=11, n_random=50, chunks=1)
+    quick = run_experiment(pd, small, preset="quick", seed=0)
+    assert quick.status == SMOKE
+    assert all(c.held for c in quick.result.checks)  # the numbers are still there
+    page = render_report([quick], planned=[pd], meta={})
+    assert "Smoke run:" in page and "not tested at this budget" in page
+    assert "cooplab run prisoners-dilemma --full" in page
+    # any other preset gets the verdict of its checks
+    assert run_experiment(pd, small, seed=0).status == HELD
+    assert run_experiment(pd, small, preset="full", seed=0).status == HELD

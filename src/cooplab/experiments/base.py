@@ -37,6 +37,7 @@ __all__ = [
     "HELD",
     "NOT_HELD",
     "SKIPPED",
+    "SMOKE",
     "Check",
     "Experiment",
     "Table",
@@ -47,6 +48,7 @@ HELD = "held"
 NOT_HELD = "did not hold"
 FAILED = "failed"
 SKIPPED = "skipped"
+SMOKE = "smoke run"
 
 # What to install for an optional module an experiment needs.
 _EXTRA_OF = {"torch": "learn", "ray": "ray"}
@@ -107,6 +109,12 @@ class Experiment:
         Optional modules the experiment needs (``("torch",)``). Without them
         the report shows the section as skipped, with the install command,
         instead of failing.
+    quick_is_smoke
+        The quick preset is too short to test the claim (a learning run of a
+        few seconds): it checks that the pipeline runs end to end, and the
+        report shows its verdict as ``smoke run``, with the checks' numbers
+        listed but no claim called held or not held. The ``full`` preset
+        tests the claim.
     """
 
     name: str
@@ -120,6 +128,7 @@ class Experiment:
     tables: Callable[[Any], list[Table]] = field(default=lambda result: [])
     description: str = ""
     requires: tuple[str, ...] = ()
+    quick_is_smoke: bool = False
 
     def missing_requirements(self) -> tuple[str, ...]:
         """The modules of :attr:`requires` that cannot be imported here."""

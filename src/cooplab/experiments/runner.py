@@ -26,6 +26,7 @@ import cooplab
 from cooplab.experiments.base import (
     FAILED,
     SKIPPED,
+    SMOKE,
     Experiment,
     Table,
     config_dict,
@@ -286,6 +287,8 @@ def run_experiment(
         metrics = dict(result.metrics())
         tables = tuple(experiment.tables(result))
         status = verdict_of(result.checks)
+        if label == "quick" and experiment.quick_is_smoke:
+            status = SMOKE
         error = tb = None
     except Exception as exc:  # one failing experiment must not stop a report
         status, error, tb = FAILED, f"{type(exc).__name__}: {exc}", traceback.format_exc()

@@ -283,4 +283,5 @@ EXPERIMENT = Experiment(
     tables=tables,
     description=__doc__ or "",
     requires=("torch",),
+    quick_is_smoke=True,
 )

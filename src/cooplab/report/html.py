@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cooplab import __version__
-from cooplab.experiments.base import FAILED, HELD, SKIPPED, config_dict
+from cooplab.experiments.base import FAILED, HELD, SKIPPED, SMOKE, config_dict
 from cooplab.experiments.runner import RunRecord
 
 __all__ = ["render_report"]
@@ -47,9 +47,13 @@ def _e(text: Any) -> str:
 
 
 def _verdict_class(status: str) -> str:
-    return {HELD: "held", FAILED: "failed", "not run": "not-run", SKIPPED: "not-run"}.get(
-        status, "not-held"
-    )
+    return {
+        HELD: "held",
+        FAILED: "failed",
+        "not run": "not-run",
+        SKIPPED: "not-run",
+        SMOKE: "not-run",
+    }.get(status, "not-held")
 
 
 def _fmt(value: Any) -> str:
@@ -99,13 +103,28 @@ def _section(record: RunRecord | None, experiment: Any, status: str) -> str:
         parts.append(
             f"<details><summary>Traceback</summary><pre>{_e(record.traceback)}</pre></details>"
         )
-    if record.result is not None:
+    if record.result is not None and record.status == SMOKE:
+        parts.append(
+            "<p><b>Smoke run:</b> the quick preset of this experiment is too short to test "
+            "the claim; it shows that the whole pipeline runs. The checks below list what "
+            "this short run measured, and none is called held or not held. Run the full "
+            f"preset (<code>cooplab run {_e(exp.name)} --full</code>) to test the claim.</p>"
+        )
+        checks = "".join(
+            f"<li><b>{_e(c.claim)}</b>: not tested at this budget "
+            f"(this run: {'would hold' if c.held else 'would not hold'}). "
+            f'<span class="small">{_e(c.detail)}</span></li>'
+            for c in record.result.checks
+        )
+        parts.append(f"<h3>Verdict</h3><ul>{checks}</ul>")
+    elif record.result is not None:
         checks = "".join(
             f'<li class="check-{"held" if c.held else "not-held"}"><b>{_e(c.claim)}</b>: '
             f'{"held" if c.held else "did not hold"}. <span class="small">{_e(c.detail)}</span></li>'
             for c in record.result.checks
         )
         parts.append(f"<h3>Verdict</h3><ul>{checks}</ul>")
+    if record.result is not None:
         parts.append("<h3>Numbers</h3>" + _kv_table(record.metrics or {}))
         for table in record.tables:
             parts.append(_table(table.title, table.columns, table.rows, table.note))
