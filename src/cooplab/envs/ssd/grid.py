@@ -323,11 +323,15 @@ class GridEnv(VectorEnv):
         self._beam_lanes = (len(lanes), self.beam_length)
         self.spawn_cells = np.array([self.flat(r, c) for r, c in self.gmap.spawn_points], np.int64)
         n_codes = Code.N
-        table = np.zeros((n_codes, self.n_channels), np.float32)
+        # one extra all-zero row (code n_codes): what an agent outside the map sees
+        table = np.zeros((n_codes + 1, self.n_channels), np.float32)
         for code, ch in self.channels.items():
             if ch >= 0:
                 table[code, ch] = 1.0
         self._table = table
+        # the same rows as one opaque item each, so a cell's one-hot vector is copied
+        # by a single 1-D gather (several times faster than np.take(table, axis=0))
+        self._table_items = table.view(np.dtype((np.void, 4 * self.n_channels))).reshape(-1)
 
     def _points(self, chars: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """Flat cells of the map characters ``chars`` (reading order), and the inverse map
@@ -461,17 +465,18 @@ class GridEnv(VectorEnv):
         g = grid.shape[1]
         pos, ori = self.pos[rows][:, :n], self.ori[rows][:, :n]
         # np.take on flat indices: several times faster than fancy indexing here
-        cells = pos[:, :, None] + self._view_off[ori] + (np.arange(k) * g)[:, None, None]
-        codes = np.take(grid.reshape(-1), cells)
-        obs = np.take(self._table, codes, axis=0)  # (k, N, V, C)
+        cells = self._view_off[ori]
+        cells += (pos + (np.arange(k) * g)[:, None])[:, :, None]
+        codes = np.take(grid.reshape(-1), cells)  # (k, N, V) uint8
         present = self.timeout[rows][:, :n] == 0
         if not present.all():
-            obs *= present[:, :, None, None]
+            codes[~present] = Code.N  # the all-zero row: absent agents see zeros
         vh, vw = self.view.shape
-        obs = obs.reshape(k, n, vh, vw, self.n_channels)
+        c = self.n_channels
+        obs = np.take(self._table_items, codes).view(np.float32).reshape(k, n, vh, vw, c)
         h, w = self.gmap.shape
-        state = np.take(self._table, np.take(grid, self.interior, axis=1), axis=0)
-        state = state.reshape(k, h, w, self.n_channels)
+        state = np.take(self._table_items, np.take(grid, self.interior, axis=1))
+        state = state.view(np.float32).reshape(k, h, w, c)
         avail = np.ones((k, n, self.action_count), bool)
         if not present.all():
             avail &= present[:, :, None]
