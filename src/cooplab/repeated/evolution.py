@@ -205,16 +205,22 @@ def _two_type_fitness(
     return f, g
 
 
-def _fixation_from_ratios(ratios: FloatArray, initial: int) -> float:
-    """``rho_i = (1 + sum_{k<i} prod_{j<=k} r_j) / (1 + sum_{k<N} prod_{j<=k} r_j)``."""
+def _fixation_from_ratios(f: FloatArray, g: FloatArray, initial: int) -> float:
+    """``rho_i = (1 + sum_{k<i} prod_{j<=k} r_j) / (1 + sum_{k<N} prod_{j<=k} r_j)``, ``r = g / f``.
+
+    Where the products leave the floating-point range (a fitness near zero,
+    strong selection) the sums are taken in log space, with ``log r = log g -
+    log f`` so that no ratio overflows on the way.
+    """
     with np.errstate(over="ignore"):
+        ratios = g / f
         prods = np.cumprod(ratios)
     if np.all(np.isfinite(prods)) and prods.max(initial=1.0) < 1e250:
         # direct sums: exact for neutral drift (every ratio 1.0 gives i / N exactly)
         num = 1.0 + float(prods[: initial - 1].sum())
         den = 1.0 + float(prods.sum())
         return num / den
-    logs = np.concatenate([[0.0], np.cumsum(np.log(ratios))])
+    logs = np.concatenate([[0.0], np.cumsum(np.log(g) - np.log(f))])
     log_num = float(np.logaddexp.reduce(logs[:initial]))
     log_den = float(np.logaddexp.reduce(logs))
     return float(math.exp(log_num - log_den))
@@ -281,7 +287,7 @@ def fixation_probability(
     if mutant == resident:
         return initial_mutants / n
     f, g = _two_type_fitness(a, mutant, resident, n, w, fitness)
-    return _fixation_from_ratios(g / f, int(initial_mutants))
+    return _fixation_from_ratios(f, g, int(initial_mutants))
 
 
 def fixation_matrix(
