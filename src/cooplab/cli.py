@@ -914,17 +914,9 @@ def _load_extensive(name: str, params: Sequence[str]) -> Any:
             raise UsageError(f"no such game file: {name}")
         return read_efg(path)
     from cooplab.games.extensive_catalog import make_extensive
+    from cooplab.runtime.params import parse_assignments
 
-    kwargs: dict[str, Any] = {}
-    for item in params:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise UsageError(f"--param takes K=V; got {item!r}")
-        try:
-            kwargs[key] = json.loads(value)
-        except json.JSONDecodeError:
-            kwargs[key] = value
-    return make_extensive(name, **kwargs)
+    return make_extensive(name, **parse_assignments(params, "--param"))
 
 
 def _cmd_cfr(args: argparse.Namespace) -> int:
@@ -1027,25 +1019,13 @@ def _add_marl_parser(sub: Any) -> None:
     ev.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
-def _parse_env_params(items: list[str]) -> dict[str, Any]:
-    params: dict[str, Any] = {}
-    for item in items:
-        key, sep, text = item.partition("=")
-        if not sep or not key:
-            raise UsageError(f"--env-param expects K=V; got {item!r}")
-        try:
-            params[key] = json.loads(text)
-        except json.JSONDecodeError:
-            params[key] = text
-    return params
-
-
 def _cmd_marl(args: argparse.Namespace) -> int:
     import importlib.util
 
     if importlib.util.find_spec("torch") is None:
         raise UsageError("cooplab marl needs torch; install it with: pip install 'cooplab[learn]'")
     from cooplab.marl.trainer import Trainer, evaluate_checkpoint, parse_config_overrides
+    from cooplab.runtime.params import parse_assignments
     from cooplab.runtime.progress import ProgressBar
 
     if args.marl_command == "eval":
@@ -1072,7 +1052,7 @@ def _cmd_marl(args: argparse.Namespace) -> int:
         args.env,
         config,
         rng=args.seed,
-        env_params=_parse_env_params(args.env_param),
+        env_params=parse_assignments(args.env_param, "--env-param"),
         out=args.out,
         resume=args.resume,
     )

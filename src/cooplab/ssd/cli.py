@@ -18,6 +18,8 @@ import json
 import math
 from typing import Any
 
+from cooplab.runtime.params import parse_assignments
+
 __all__ = ["add_parser", "run_command"]
 
 SSD_ENVS = ("harvest_v1", "cleanup_v1", "gathering_v1", "wolfpack_v1")
@@ -65,19 +67,6 @@ def add_parser(sub: Any) -> None:
     rd.add_argument("--json", action="store_true", help="print the episode's metrics as JSON")
 
 
-def _env_params(items: list[str]) -> dict[str, Any]:
-    params: dict[str, Any] = {}
-    for item in items:
-        key, sep, text = item.partition("=")
-        if not sep or not key:
-            raise ValueError(f"--env-param expects K=V; got {item!r}")
-        try:
-            params[key] = json.loads(text)
-        except json.JSONDecodeError:
-            params[key] = text
-    return params
-
-
 def run_command(args: argparse.Namespace) -> int:
     """Run ``cooplab ssd ...``; returns the exit status."""
     if importlib.util.find_spec("torch") is None:
@@ -97,7 +86,7 @@ def _train(args: argparse.Namespace) -> int:
         raise ValueError(f"unknown social dilemma {args.env!r}; known: {', '.join(SSD_ENVS)}")
     if args.steps < 1 or args.envs < 1:
         raise ValueError("--steps and --envs must be positive integers")
-    params = _env_params(args.env_param)
+    params = parse_assignments(args.env_param, "--env-param")
     if args.agents is not None:
         params["n_agents"] = args.agents
     if args.episode_limit is not None:
