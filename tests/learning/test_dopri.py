@@ -140,3 +140,68 @@ def test_shares_driven_below_zero_by_a_loose_tolerance_are_clipped_and_renormali
     # where the mean payoff is negative, as here).
     untouched = raw.min(axis=-1) >= 0.0
     np.testing.assert_allclose(got[untouched], raw[untouched], rtol=0, atol=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    method=st.sampled_from(["dopri5", "dop853"]),
+    seed=st.integers(0, 2**31 - 1),
+    low=st.sampled_from([-1e-3, -1e-12, 0.0, 1e-15, 1e-9, 1e-3]),
+    scale=st.sampled_from([1.0, 1e-8, 1e-14]),
+)
+def test_nonnegativity_certificate_is_sound_and_accepts_clearly_positive_polynomials(
+    method, seed, low, scale
+):
+    # The certificate (Bernstein coefficients of each component's interpolating
+    # polynomial above a round-off margin; Farouki & Rajan 1988) lets integrate_batch
+    # skip ``finish``. Sound: whatever it certifies is >= 0 where the output evaluates
+    # it (powers of theta in [0, 1] times the monomial coefficients, as integrate_batch
+    # writes the output). Not vacuous: Bernstein coefficients all >= 1e-6 of the scale
+    # (far above the 1e-13 margin) are certified.
+    from cooplab.learning import dopri
+
+    rng = np.random.default_rng(seed)
+    pair = dopri._PAIRS[method](lambda y, out: out.fill(0.0), np.zeros((1, 40)))
+    degree = pair.coef.shape[0] - 1
+    bern = rng.uniform(low, 1.0, size=(degree + 1, 40)) * scale
+    bern[:, 0] = 0.0  # a component that is identically zero
+    bern[[0, -1], 1] = 0.0  # one that touches zero at both ends
+    coef = np.linalg.solve(pair.bernstein, bern)  # monomial coefficients
+    theta = np.concatenate([np.linspace(0.0, 1.0, 2001), rng.random(500)])
+    powers = theta[:, None] ** np.arange(degree + 1)
+    values = powers @ coef
+    if pair.certify_nonnegative(coef):
+        assert values.min() >= 0.0
+    if low >= 1e-6:
+        clear = bern.copy()
+        clear[:, :2] = scale
+        assert pair.certify_nonnegative(np.linalg.solve(pair.bernstein, clear))
+    if values.min() < 0.0:
+        assert not pair.certify_nonnegative(coef)
+
+
+@pytest.mark.parametrize("method", ["dopri5", "dop853"])
+def test_skipping_finish_on_certified_steps_changes_nothing(method):
+    # Replicator dynamics where one share collapses (the raw states dip below zero at a
+    # loose tolerance: those steps are not certified and get ``finish``) and others not.
+    a = np.array([[0.0, 0.0, 0.0], [-30.0, -30.0, -30.0], [1.0, 1.0, 1.0]])
+    x0 = np.array([[0.3, 0.4, 0.3], [0.2, 0.1, 0.7], [0.5, 0.0, 0.5]])
+    t = np.linspace(0.0, 5.0, 400)
+    calls = []
+
+    def finish(block):
+        calls.append(block.shape[0])
+        rows = (block < 0.0).any(axis=-1)
+        fixed = np.maximum(block[rows], 0.0)
+        block[rows] = fixed / fixed.sum(axis=-1, keepdims=True)
+
+    for rtol, atol in ((1e-3, 1e-3), (1e-8, 1e-10)):
+        args = (_replicator_rhs(a), x0, t)
+        kw = {"rtol": rtol, "atol": atol, "method": method, "finish": finish}
+        every = integrate_batch(*args, **kw)
+        n_every = sum(calls)
+        calls.clear()
+        skipped = integrate_batch(*args, skip_nonnegative=True, **kw)
+        np.testing.assert_array_equal(skipped, every)
+        assert n_every == 400 and sum(calls) < 400  # some steps were certified
+        calls.clear()

@@ -112,10 +112,10 @@ def _project(x: FloatArray) -> FloatArray:
     return x / x.sum(axis=-1, keepdims=True)
 
 
-def _odeint(rhs: Any, y0: FloatArray, t: FloatArray, rtol: float, atol: float) -> FloatArray:
-    out, info = scipy.integrate.odeint(
-        lambda y, tt: rhs(tt, y), y0, t, rtol=rtol, atol=atol, full_output=True
-    )
+def _odeint(rhs_yt: Any, y0: FloatArray, t: FloatArray, rtol: float, atol: float) -> FloatArray:
+    # ``rhs_yt(y, t)``, odeint's order: no wrapper between LSODA and the right-hand side,
+    # which LSODA calls 50-170 times per start on the games of benchmarks/learning.py.
+    out, info = scipy.integrate.odeint(rhs_yt, y0, t, rtol=rtol, atol=atol, full_output=True)
     if info["message"] != "Integration successful." or not np.all(np.isfinite(out)):
         raise LearnerDivergedError(
             f"{_NAME}: the ODE solver failed between t={t[0]:g} and t={t[-1]:g}: {info['message']}"
@@ -124,11 +124,12 @@ def _odeint(rhs: Any, y0: FloatArray, t: FloatArray, rtol: float, atol: float) -
 
 
 def _integrate(
-    rhs: Any, y0: FloatArray, t: FloatArray, rtol: float, atol: float, method: str
+    rhs_yt: Any, y0: FloatArray, t: FloatArray, rtol: float, atol: float, method: str
 ) -> FloatArray:
+    """``odeint`` or a ``solve_ivp`` method on ``y' = rhs_yt(y, t)``."""
     if method in ("odeint", "auto"):
-        return _odeint(rhs, y0, t, rtol, atol)
-    return _solve(rhs, y0, t, rtol, atol, method)
+        return _odeint(rhs_yt, y0, t, rtol, atol)
+    return _solve(lambda tt, y: rhs_yt(y, tt), y0, t, rtol, atol, method)
 
 
 #: ``method="auto"`` integrates the starts with the batched Runge-Kutta integrator when
@@ -185,6 +186,7 @@ def _batched(
             atol=atol,
             method=_BATCHED_DEFAULT if method == "auto" else method,
             finish=finish,
+            skip_nonnegative=True,
             project=project,
         )
     except IntegrationError as exc:
@@ -273,18 +275,35 @@ def replicator_trajectories(
         if _use_batched(method, k, k * n):
             at = np.ascontiguousarray(a.T)
 
+            mean = np.empty(k)
+            mean_col = mean[:, None]
+
             def one_batch(x: FloatArray, out: FloatArray) -> None:
-                np.matmul(x, at, out=out)  # fitness A x of every start
-                out -= _rowdot(x, out)[:, None]
+                np.dot(x, at, out=out)  # fitness A x of every start
+                _rowdot(x, out, out=mean)
+                out -= mean_col
                 out *= x
 
             out = _batched(one_batch, x0, t, rtol, atol, [], method)
             return out[:, 0] if single else out
 
-        def one(_t: float, flat: FloatArray) -> FloatArray:
-            x = flat.reshape(k, n)
-            f = x @ a.T
-            return (x * (f - np.einsum("ka,ka->k", x, f)[:, None])).ravel()
+        if k == 1:
+
+            def one(x: FloatArray, _t: float) -> FloatArray:
+                f = a.dot(x)
+                f -= x.dot(f)
+                f *= x
+                return f
+
+        else:
+            at = np.ascontiguousarray(a.T)
+
+            def one(flat: FloatArray, _t: float) -> FloatArray:
+                x = flat.reshape(k, n)
+                f = x.dot(at)
+                f -= _rowdot(x, f)[:, None]
+                f *= x
+                return f.ravel()
 
         out = _project(_integrate(one, x0.ravel(), t, rtol, atol, method).reshape(len(t), k, n))
         return out[:, 0] if single else out
@@ -317,7 +336,7 @@ def replicator_trajectories(
         ys = np.ascontiguousarray(both[:, :, m:])
         return (xs[:, 0], ys[:, 0]) if single else (xs, ys)
 
-    def two(_t: float, flat: FloatArray) -> FloatArray:
+    def two(flat: FloatArray, _t: float) -> FloatArray:
         x = flat[: k * m].reshape(k, m)
         y = flat[k * m :].reshape(k, n)
         fx = y @ a.T
