@@ -148,9 +148,10 @@ def test_shares_driven_below_zero_by_a_loose_tolerance_are_clipped_and_renormali
     seed=st.integers(0, 2**31 - 1),
     low=st.sampled_from([-1e-3, -1e-12, 0.0, 1e-15, 1e-9, 1e-3]),
     scale=st.sampled_from([1.0, 1e-8, 1e-14]),
+    shift=st.sampled_from([0.0, 1.0, 3.0, 1e3]),
 )
 def test_nonnegativity_certificate_is_sound_and_accepts_clearly_positive_polynomials(
-    method, seed, low, scale
+    method, seed, low, scale, shift
 ):
     # The certificate (Bernstein coefficients of each component's interpolating
     # polynomial above a round-off margin; Farouki & Rajan 1988) lets integrate_batch
@@ -166,6 +167,9 @@ def test_nonnegativity_certificate_is_sound_and_accepts_clearly_positive_polynom
     bern = rng.uniform(low, 1.0, size=(degree + 1, 40)) * scale
     bern[:, 0] = 0.0  # a component that is identically zero
     bern[[0, -1], 1] = 0.0  # one that touches zero at both ends
+    # Shifted by a constant (every Bernstein coefficient moves with it) the value at
+    # theta = 0 outweighs the other terms: the certificate's cheaper first test.
+    bern[:, 2:20] += shift * scale
     coef = np.linalg.solve(pair.bernstein, bern)  # monomial coefficients
     theta = np.concatenate([np.linspace(0.0, 1.0, 2001), rng.random(500)])
     powers = theta[:, None] ** np.arange(degree + 1)
@@ -205,3 +209,28 @@ def test_skipping_finish_on_certified_steps_changes_nothing(method):
         np.testing.assert_array_equal(skipped, every)
         assert n_every == 400 and sum(calls) < 400  # some steps were certified
         calls.clear()
+
+
+@pytest.mark.parametrize("method", ["dopri5", "dop853"])
+def test_nonnegativity_certificate_at_the_edge(method):
+    # 1 - c theta^p on [0, 1] has its minimum 1 - c at theta = 1: certified for c a
+    # little below 1 (the value at 0 outweighs the rest), never for c above 1, however
+    # little. And 1 - 3 theta + 3 theta^2 = (1 - theta)^3 + theta^3 (Bernstein
+    # coefficients 1, 0, 0, 1 in degree 3; minimum 1/4 at theta = 1/2), which the
+    # first test cannot certify (1 < 3 + 3) but the Bernstein coefficients can, once
+    # shifted above the margin; shifted below zero at theta = 1/2 it is not certified.
+    from cooplab.learning import dopri
+
+    pair = dopri._PAIRS[method](lambda y, out: out.fill(0.0), np.zeros((1, 3)))
+    degree = pair.coef.shape[0] - 1
+    for p in (1, degree):
+        for c, certified in ((1 - 1e-6, True), (1 + 1e-6, False), (1 + 1e-12, False)):
+            coef = np.zeros((degree + 1, 3))
+            coef[0] = 1.0
+            coef[p] = [-c, -0.5, 0.0]
+            assert pair.certify_nonnegative(coef) is certified, (p, c)
+    coef = np.zeros((degree + 1, 3))
+    coef[:3] = np.array([1.0 + 1e-9, -3.0, 3.0])[:, None]
+    assert pair.certify_nonnegative(coef)
+    coef[0] -= 0.25 + 2e-9  # now negative at theta = 1/2
+    assert not pair.certify_nonnegative(coef)
