@@ -171,7 +171,12 @@ def entry(name: str) -> EnvEntry:
 
 
 def make(
-    name: str, num_envs: int = 1, seed: int | Sequence[int] | None = None, **params: Any
+    name: str,
+    num_envs: int = 1,
+    seed: int | Sequence[int] | None = None,
+    *,
+    workers: int = 1,
+    **params: Any,
 ) -> VectorEnv:
     """Build ``num_envs`` copies of the registered environment ``name``.
 
@@ -183,6 +188,10 @@ def make(
         ``B``, the batch size.
     seed
         Keys for the first ``reset()`` (see :mod:`cooplab.envs.base`).
+    workers
+        Processes that step the batch (one per core); more than one gives a
+        :class:`~cooplab.envs.parallel.ShardedVectorEnv` with the same results
+        (close it when done).
     **params
         The environment's parameters (``strict=True`` for every environment).
 
@@ -192,6 +201,10 @@ def make(
     (-10.0, 10.0)
     """
     e = entry(name)
+    if workers != 1:
+        from cooplab.envs.parallel import ShardedVectorEnv
+
+        return ShardedVectorEnv(name, num_envs, workers, seed, **params)
     for key, value in params.items():
         if key in e.fixed and e.fixed[key] != value:
             raise ValueError(
