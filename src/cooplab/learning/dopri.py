@@ -143,6 +143,8 @@ def _monomial_to_bernstein(n: int) -> FloatArray:
     return m
 
 
+_BERNSTEIN = {n: _monomial_to_bernstein(n) for n in (4, 7)}  # the two pairs' degrees
+
 #: Margin of the non-negativity certificate, relative to ``sum_p |a_p|`` per component.
 #: Evaluating ``sum_p a_p theta^p`` at ``theta`` in ``[0, 1]`` (powers by products, a
 #: BLAS dot of length <= 8) errs by at most ``(2 n + 2) u sum_p |a_p|`` and the Bernstein
@@ -204,7 +206,7 @@ class _Pair:
         degree = self._dense.shape[0]
         self.coef_rows = np.zeros((degree + 1, self._dense.shape[1] + 1))
         self.coef_rows[0, 0] = 1.0  # a_0 = y_old
-        self.bernstein = _monomial_to_bernstein(degree)
+        self.bernstein = _BERNSTEIN[degree]
         self.ones = np.ones(degree + 1)
         self.coef = np.empty((degree + 1, k * d))
         self.bern = np.empty((degree + 1, k * d))

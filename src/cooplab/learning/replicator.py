@@ -169,13 +169,19 @@ def _batched(
         for lo, hi in itertools.pairwise(edges):
             _renormalise(block[..., lo:hi])
 
+    parts = [
+        ((lo, hi), np.ones(hi - lo), np.empty((y0.shape[0], 1)))
+        for lo, hi in itertools.pairwise(edges)
+    ]
+
     def project(y: FloatArray) -> None:
         # d/dt (sum x - 1) = -(x A x)(sum x - 1): where the mean payoff is negative,
         # round-off in the sum grows (to ~1e-12 over t = 5 with normal payoffs). Each
         # step ends back on the simplex, so output rows sum to one to round-off.
-        for lo, hi in itertools.pairwise(edges):
+        for (lo, hi), ones, sums in parts:
             part = y[:, lo:hi]
-            part /= part.sum(axis=1, keepdims=True)
+            np.dot(part, ones, out=sums[:, 0])
+            part /= sums
 
     try:
         return integrate_batch(
