@@ -123,6 +123,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     for name in ("iterations", "episode_limit", "train_batch", "minibatch", "epochs"):
         if getattr(args, name) < 1:
             p.error(f"--{name.replace('_', '-')} must be at least 1")
+    if args.minibatch > args.train_batch:
+        p.error(f"--minibatch {args.minibatch} is larger than --train-batch {args.train_batch}")
     if args.agents is not None and args.agents < 1:
         p.error("--agents must be at least 1")
     if args.num_env_runners < 0:

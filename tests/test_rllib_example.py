@@ -31,7 +31,13 @@ def load_example():
 
 @pytest.mark.parametrize(
     "argv",
-    [["--iterations", "0"], ["--agents", "0"], ["--num-env-runners", "-1"], ["--env", "nope"]],
+    [
+        ["--iterations", "0"],
+        ["--agents", "0"],
+        ["--num-env-runners", "-1"],
+        ["--env", "nope"],
+        ["--train-batch", "100", "--minibatch", "200"],
+    ],
 )
 def test_rllib_example_rejects_bad_arguments(argv, capsys):
     with pytest.raises(SystemExit):
