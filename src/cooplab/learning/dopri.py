@@ -60,6 +60,7 @@ ed., SIAM, §3.1 (rounding errors of inner products).
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable
 
@@ -236,7 +237,7 @@ class _Pair:
     def dense(self, h: float) -> FloatArray:
         """Monomial coefficients of the step's dense output, shape ``(degree + 1, K d)``."""
         np.multiply(self._dense, h, out=self.coef_rows[1:, 1:])
-        return np.dot(self.coef_rows, self.flat[: self.coef_rows.shape[1]], out=self.coef)
+        return self.coef_rows.dot(self.flat[: self.coef_rows.shape[1]], out=self.coef)
 
     def certify_nonnegative(self, coef: FloatArray) -> bool:
         """True when the polynomial with monomial coefficients ``coef`` is >= 0 on [0, 1].
@@ -254,13 +255,13 @@ class _Pair:
         """
         bern, margin, low = self.bern, self.margin, self.low
         np.abs(coef, out=bern)
-        np.dot(self.ones, bern, out=margin)
+        self.ones.dot(bern, out=margin)
         margin *= 0.5 * (1.0 + _CERTIFY_MARGIN)
         np.subtract(coef[0], margin, out=low)
         if low.min() >= 0.0:
             return True
         margin *= 2.0 * _CERTIFY_MARGIN / (1.0 + _CERTIFY_MARGIN)
-        np.dot(self.bernstein, coef, out=bern)
+        self.bernstein.dot(coef, out=bern)
         bern -= margin
         return bool(bern.min() >= 0.0)
 
@@ -283,13 +284,13 @@ class _DoPri5(_Pair):
 
     def attempt(self, h: float, rtol: float, atol: float) -> float:
         self.refresh(h)
-        rhs, dot, trial_flat, trial = self.rhs, np.dot, self.flat[-1], self.trial
-        for coef, stored, into in self.plan:
-            dot(coef, stored, out=trial_flat)
+        rhs, trial_flat, trial = self.rhs, self.flat[-1], self.trial
+        for coef, stored, into in self.plan:  # ndarray.dot: no dispatch through np.dot
+            coef.dot(stored, out=trial_flat)
             rhs(trial, into)
         # The last stage's argument is the 5th-order state: ``trial`` holds it.
         err = self.err
-        dot(_E, self.flat[1:8], out=err.reshape(self.size))
+        _E.dot(self.flat[1:8], out=err.reshape(self.size))
         err /= self._scale(rtol, atol)
         return h * _worst_rms(err)
 
@@ -345,17 +346,17 @@ class _Dop853(_Pair):
 
     def attempt(self, h: float, rtol: float, atol: float) -> float:
         self.refresh(h)
-        rhs, dot, trial_flat, trial = self.rhs, np.dot, self.flat[-1], self.trial
+        rhs, trial_flat, trial = self.rhs, self.flat[-1], self.trial
         for coef, stored, into in self.plan:  # the last: the new state, and f there (K12)
-            dot(coef, stored, out=trial_flat)
+            coef.dot(stored, out=trial_flat)
             rhs(trial, into)
         e53 = self.e53
-        dot(self._e53, self.flat[1:14], out=e53.reshape(2, self.size))
+        self._e53.dot(self.flat[1:14], out=e53.reshape(2, self.size))
         e53 /= self._scale(rtol, atol)
         # Per trajectory, as SciPy's DOP853: |h| |e5|^2 / sqrt((|e5|^2 + 0.01 |e3|^2) d),
         # 0 where both vanish; the largest over the batch is sqrt of the largest square.
         norms = _rowdot(e53, e53)  # (2, K)
-        denom = dot(self.mix, norms)
+        denom = self.mix.dot(norms)
         denom += 1e-300  # 0 / tiny = 0 where both vanish; otherwise no change in a double
         n5 = norms[0]
         n5 *= n5
@@ -363,9 +364,9 @@ class _Dop853(_Pair):
         return h * math.sqrt(float(n5.max()) / self.d)
 
     def dense(self, h: float) -> FloatArray:
-        rhs, dot = self.rhs, np.dot
+        rhs = self.rhs
         for coef, stored, scratch_flat, into in self.dense_plan:
-            dot(coef, stored, out=scratch_flat)
+            coef.dot(stored, out=scratch_flat)
             rhs(self.scratch, into)
         return super().dense(h)
 
@@ -480,6 +481,7 @@ def integrate_batch(
         h1 = (0.01 / max(d1, d2)) ** (1.0 / (pair.order + 1))
     h = min(100 * h0, h1, span)
 
+    time_list = times.tolist()
     t = float(times[0])
     t_end = float(times[-1])
     nxt = 1
@@ -503,14 +505,14 @@ def integrate_batch(
             h *= factor
             rejected = True
             continue
-        stop = n_t if t_new >= t_end else int(np.searchsorted(times, t_new, side="right"))
+        stop = n_t if t_new >= t_end else bisect.bisect_right(time_list, t_new)
         if stop > nxt:
             coef = pair.dense(h)  # (degree + 1, K d): monomial coefficients in theta
             powers = np.empty((stop - nxt, coef.shape[0]))
             powers[:, 0] = 1.0
             np.subtract(times[nxt:stop, None], t, out=powers[:, 1:])
             powers[:, 1:] /= h
-            np.cumprod(powers, axis=1, out=powers)  # theta^0 .. theta^degree
+            powers.cumprod(axis=1, out=powers)  # theta^0 .. theta^degree
             check = finish is not None and not (skip_nonnegative and pair.certify_nonnegative(coef))
             block = max(1, _BLOCK // (size * coef.shape[0]))
             for lo in range(nxt, stop, block):

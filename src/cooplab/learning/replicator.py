@@ -180,7 +180,7 @@ def _batched(
         # step ends back on the simplex, so output rows sum to one to round-off.
         for (lo, hi), ones, sums in parts:
             part = y[:, lo:hi]
-            np.dot(part, ones, out=sums[:, 0])
+            part.dot(ones, out=sums[:, 0])
             part /= sums
 
     try:
@@ -285,7 +285,7 @@ def replicator_trajectories(
             mean_col = mean[:, None]
 
             def one_batch(x: FloatArray, out: FloatArray) -> None:
-                np.dot(x, at, out=out)  # fitness A x of every start
+                x.dot(at, out=out)  # fitness A x of every start
                 _rowdot(x, out, out=mean)
                 out -= mean_col
                 out *= x
