@@ -119,6 +119,7 @@ def test_bad_input_is_named():
 def test_a_worker_error_names_the_worker_and_its_environments():
     with ShardedVectorEnv("harvest_v1", num_envs=4, workers=2, seed=0) as env:
         env.reset()
-        env._conns[1].send(("bogus", None))  # the worker refuses an unknown command
+        # worker 0 resets, worker 1 refuses an unknown command
+        env._send([("reset", (None, 0)), ("bogus", None)])
         with pytest.raises(ValueError, match=r"unknown command.*worker 1, environments 2\.\.3"):
             env._gather("a bogus command")
