@@ -6,10 +6,16 @@ actions, one environment at a time and batched (``B`` environments stepped as
 arrays), observations (egocentric 11 x 11 views, one-hot channels, float32)
 and global states computed every step. An *environment step* is one step of
 one environment (all its agents act); agent-steps are that times the agents.
+``--workers 1 2`` times the batch in this process and sharded over two worker
+processes (:class:`cooplab.envs.parallel.ShardedVectorEnv`, one shard per
+core), returning copies (safe to keep) and views of the shared buffers.
 
 Part ``meltingpot``: Melting Pot's ``commons_harvest__open`` and ``clean_up``
-substrates with random actions in the same process, when ``dm-meltingpot``
-imports (it is not a dependency of cooplab); otherwise the script says so.
+substrates with random actions in the same process, with 5 and 7 players
+(``--players``), against cooplab's Harvest and Cleanup with the same players,
+when ``dm-meltingpot`` imports (it is not a dependency of cooplab; see
+``benchmarks/RESULTS.md`` for installing it offline); otherwise the script
+says so.
 
 Part ``train``: agent-steps per second of training independent recurrent PPO
 learners (one network per agent) on Harvest, collection and updates included.
@@ -48,12 +54,25 @@ def machine() -> str:
     return f"{cpu}; {cores} cores available; Python {platform.python_version()}; numpy {np.__version__}"
 
 
-def time_env(name: str, batch: int, steps: int, seed: int = 0) -> tuple[float, float, float]:
+def time_env(
+    name: str,
+    batch: int,
+    steps: int,
+    seed: int = 0,
+    workers: int = 1,
+    copy: bool = True,
+    **params: object,
+) -> tuple[float, float, float]:
     """Environment steps per wall second, agent-steps per wall second, and environment
-    steps per CPU second of this process (robust when other processes share the cores)."""
+    steps per CPU second of this process (robust when other processes share the cores;
+    with workers > 1 the work is in the worker processes, so only wall time means much)."""
     from cooplab.envs import make
+    from cooplab.envs.parallel import ShardedVectorEnv
 
-    env = make(name, num_envs=batch, seed=seed)
+    if workers > 1:
+        env = ShardedVectorEnv(name, batch, workers, seed, copy=copy, **params)
+    else:
+        env = make(name, num_envs=batch, seed=seed, **params)
     env.reset()
     rng = np.random.default_rng(seed)
     n, a = env.spec.n_agents, env.spec.n_actions
@@ -64,20 +83,31 @@ def time_env(name: str, batch: int, steps: int, seed: int = 0) -> tuple[float, f
     for k in range(steps):
         env.step(actions[k % len(actions)])
     dt, dc = time.perf_counter() - t0, time.process_time() - c0
+    if workers > 1:
+        env.close()
     return steps * batch / dt, steps * batch * n / dt, steps * batch / dc
 
 
 def part_envs(args: argparse.Namespace) -> list[str]:
     lines = ["## cooplab environments, random actions (observations and states every step)", ""]
     lines.append(
-        "| environment | agents | batch B | env steps/s | agent-steps/s | env steps per CPU-s |"
+        "| environment | agents | batch B | processes | env steps/s | agent-steps/s "
+        "| env steps per CPU-s of the main process |"
     )
-    lines.append("|---|---|---|---|---|---|")
+    lines.append("|---|---|---|---|---|---|---|")
     for name in ("harvest_v1", "cleanup_v1"):
         for b in args.batch:
-            steps = max(args.min_steps // b, 20) if not args.quick else max(2000 // b, 5)
-            sps, asps, cps = time_env(name, b, steps)
-            lines.append(f"| {name} | 5 | {b} | {sps:,.0f} | {asps:,.0f} | {cps:,.0f} |")
+            for w in args.workers:
+                if w > b:
+                    continue
+                for copy in (True, False) if w > 1 else (True,):
+                    steps = max(args.min_steps // b, 20) if not args.quick else max(2000 // b, 5)
+                    sps, asps, cps = time_env(name, b, steps, workers=w, copy=copy)
+                    label = f"{w}" if w == 1 else f"{w} ({'copy' if copy else 'views'})"
+                    lines.append(
+                        f"| {name} | 5 | {b} | {label} | {sps:,.0f} | {asps:,.0f} | {cps:,.0f} |"
+                    )
+                    print(lines[-1], flush=True)
             print(lines[-1], flush=True)
     return lines
 
@@ -92,23 +122,43 @@ def part_meltingpot(args: argparse.Namespace) -> list[str]:
             f"not measured: `import meltingpot` failed here ({type(err).__name__}: {err}). "
             "Install `dm-meltingpot` in the same environment to time it in this process.",
         ]
-    lines = ["## Melting Pot substrates, random actions (same process)", ""]
-    lines.append("| substrate | players | env steps/s |")
-    lines.append("|---|---|---|")
-    for name in ("commons_harvest__open", "clean_up"):
-        roles = substrate.get_config(name).default_player_roles
-        env = substrate.build(name, roles=roles)
-        env.reset()
-        rng = np.random.default_rng(0)
-        specs = env.action_spec()
-        steps = 100 if args.quick else 500
-        t0 = time.perf_counter()
-        for _ in range(steps):
-            env.step([int(rng.integers(s.num_values)) for s in specs])
-        dt = time.perf_counter() - t0
-        env.close()
-        lines.append(f"| {name} | {len(roles)} | {steps / dt:,.0f} |")
-        print(lines[-1], flush=True)
+    lines = [
+        "## Melting Pot substrates against cooplab, random actions, the same players (same process)",
+        "",
+        "cooplab: the best of batch 4,096 in one process and sharded over "
+        f"{max(args.workers)} processes (copies returned); "
+        "Melting Pot: one substrate (it has no batched stepping).",
+        "",
+        "| substrate | cooplab | players | Melting Pot env steps/s | cooplab env steps/s | ratio |",
+        "|---|---|---|---|---|---|",
+    ]
+    pairs = (("commons_harvest__open", "harvest_v1"), ("clean_up", "cleanup_v1"))
+    for mp_name, ours in pairs:
+        for players in args.players:
+            env = substrate.build(mp_name, roles=("default",) * players)
+            env.reset()
+            rng = np.random.default_rng(0)
+            specs = env.action_spec()
+            steps = 100 if args.quick else 1000
+            t0 = time.perf_counter()
+            for _ in range(steps):
+                ts = env.step([int(rng.integers(s.num_values)) for s in specs])
+                if ts.last():
+                    env.reset()
+            mp_sps = steps / (time.perf_counter() - t0)
+            env.close()
+            b = 512 if args.quick else 4096
+            n_steps = 5 if args.quick else max(args.min_steps // b, 20)
+            best = max(
+                time_env(ours, b, n_steps, workers=w, n_agents=players)[0]
+                for w in sorted(set(args.workers))
+                if w <= b
+            )
+            lines.append(
+                f"| {mp_name} | {ours} | {players} | {mp_sps:,.0f} | {best:,.0f} "
+                f"| {best / mp_sps:,.0f}x |"
+            )
+            print(lines[-1], flush=True)
     return lines
 
 
@@ -149,6 +199,16 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--batch", nargs="+", type=int, default=[1, 64, 256, 1024, 4096])
     p.add_argument(
         "--min-steps", type=int, default=100_000, help="environment steps per measurement"
+    )
+    p.add_argument(
+        "--workers",
+        nargs="+",
+        type=int,
+        default=[1, 2],
+        help="processes stepping cooplab's batch (1: one process; 2: one shard per core)",
+    )
+    p.add_argument(
+        "--players", nargs="+", type=int, default=[5, 7], help="players for the Melting Pot part"
     )
     p.add_argument("--quick", action="store_true")
     args = p.parse_args(argv)
