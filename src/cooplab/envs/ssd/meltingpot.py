@@ -13,10 +13,13 @@ action specs: ``meltingpot.substrate.build(name, roles=...)``) into a
 
 Randomness is the substrate's own: the counter-based seeding of cooplab's
 environments does not reach inside Melting Pot, so a batch is not
-guaranteed to equal single environments. Melting Pot does not install
-offline here (its build downloads assets), so the adapter is tested against
+guaranteed to equal single environments. The adapter is tested against
 :class:`cooplab.testing.dm_env_double.FakeSubstrate`, a double that follows
-the ``dm_env`` interface.
+the ``dm_env`` interface, everywhere, and against Melting Pot's own
+``commons_harvest__open`` and ``clean_up`` (``dm-meltingpot`` 2.4.1, with
+cooplab's learners training on them) where it is installed. It is in no
+extra: its build downloads an archive of bot models, so it does not install
+offline (``benchmarks/RESULTS.md`` says how it was installed here).
 
 >>> from cooplab.testing.dm_env_double import FakeSubstrate
 >>> env = MeltingPotVectorEnv(lambda: FakeSubstrate(n_players=3, size=8), num_envs=2, name="fake_v1")
