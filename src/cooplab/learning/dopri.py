@@ -508,16 +508,20 @@ def integrate_batch(
         stop = n_t if t_new >= t_end else bisect.bisect_right(time_list, t_new)
         if stop > nxt:
             coef = pair.dense(h)  # (degree + 1, K d): monomial coefficients in theta
-            powers = np.empty((stop - nxt, coef.shape[0]))
-            powers[:, 0] = 1.0
-            np.subtract(times[nxt:stop, None], t, out=powers[:, 1:])
-            powers[:, 1:] /= h
-            powers.cumprod(axis=1, out=powers)  # theta^0 .. theta^degree
+            # theta^0 .. theta^degree as rows (contiguous passes over the step's times);
+            # the products below read them transposed, as BLAS can.
+            powers = np.empty((coef.shape[0], stop - nxt))
+            powers[0] = 1.0
+            np.subtract(times[nxt:stop], t, out=powers[1])
+            powers[1] /= h
+            powers[2:] = powers[1]
+            powers.cumprod(axis=0, out=powers)
+            weights = powers.T
             check = finish is not None and not (skip_nonnegative and pair.certify_nonnegative(coef))
             block = max(1, _BLOCK // (size * coef.shape[0]))
             for lo in range(nxt, stop, block):
                 hi = min(lo + block, stop)
-                np.matmul(powers[lo - nxt : hi - nxt], coef, out=flat_out[lo:hi])
+                np.matmul(weights[lo - nxt : hi - nxt], coef, out=flat_out[lo:hi])
                 if check:
                     finish(out[lo:hi])  # while the block is in cache
             nxt = stop
