@@ -8,7 +8,7 @@ and global states computed every step. An *environment step* is one step of
 one environment (all its agents act); agent-steps are that times the agents.
 ``--workers 1 2`` times the batch in this process and sharded over two worker
 processes (:class:`cooplab.envs.parallel.ShardedVectorEnv`, one shard per
-core), returning copies (safe to keep) and views of the shared buffers.
+core).
 
 Part ``meltingpot``: Melting Pot's ``commons_harvest__open`` and ``clean_up``
 substrates with random actions in the same process, with 5 and 7 players
@@ -60,7 +60,6 @@ def time_env(
     steps: int,
     seed: int = 0,
     workers: int = 1,
-    copy: bool = True,
     **params: object,
 ) -> tuple[float, float, float]:
     """Environment steps per wall second, agent-steps per wall second, and environment
@@ -70,7 +69,7 @@ def time_env(
     from cooplab.envs.parallel import ShardedVectorEnv
 
     if workers > 1:
-        env = ShardedVectorEnv(name, batch, workers, seed, copy=copy, **params)
+        env = ShardedVectorEnv(name, batch, workers, seed, **params)
     else:
         env = make(name, num_envs=batch, seed=seed, **params)
     env.reset()
@@ -100,14 +99,10 @@ def part_envs(args: argparse.Namespace) -> list[str]:
             for w in args.workers:
                 if w > b:
                     continue
-                for copy in (True, False) if w > 1 else (True,):
-                    steps = max(args.min_steps // b, 20) if not args.quick else max(2000 // b, 5)
-                    sps, asps, cps = time_env(name, b, steps, workers=w, copy=copy)
-                    label = f"{w}" if w == 1 else f"{w} ({'copy' if copy else 'views'})"
-                    lines.append(
-                        f"| {name} | 5 | {b} | {label} | {sps:,.0f} | {asps:,.0f} | {cps:,.0f} |"
-                    )
-                    print(lines[-1], flush=True)
+                steps = max(args.min_steps // b, 20) if not args.quick else max(2000 // b, 5)
+                sps, asps, cps = time_env(name, b, steps, workers=w)
+                lines.append(f"| {name} | 5 | {b} | {w} | {sps:,.0f} | {asps:,.0f} | {cps:,.0f} |")
+                print(lines[-1], flush=True)
             print(lines[-1], flush=True)
     return lines
 
@@ -126,7 +121,7 @@ def part_meltingpot(args: argparse.Namespace) -> list[str]:
         "## Melting Pot substrates against cooplab, random actions, the same players (same process)",
         "",
         "cooplab: the best of batch 4,096 in one process and sharded over "
-        f"{max(args.workers)} processes (copies returned); "
+        f"{max(args.workers)} processes; "
         "Melting Pot: one substrate (it has no batched stepping).",
         "",
         "| substrate | cooplab | players | Melting Pot env steps/s | cooplab env steps/s | ratio |",

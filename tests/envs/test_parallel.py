@@ -71,21 +71,7 @@ def test_reset_with_a_seed_per_environment_and_uneven_shards():
         assert np.array_equal(single.reset(seed=seeds).obs, sharded.reset(seed=seeds).obs)
 
 
-def test_views_without_copy_stay_valid_for_one_more_step():
-    with ShardedVectorEnv("harvest_v1", num_envs=4, workers=2, seed=0, copy=False) as env:
-        env.reset()
-        rng = np.random.default_rng(0)
-        a = rng.integers(0, 8, (3, 4, 5))
-        first = env.step(a[0])
-        kept = first.obs.copy()
-        second = env.step(a[1])
-        assert np.array_equal(first.obs, kept)  # obs and next_obs of a transition, both intact
-        assert not np.shares_memory(first.obs, second.obs)
-        third = env.step(a[2])
-        assert np.shares_memory(first.obs, third.obs)  # the third step reuses the first's buffer
-
-
-def test_copies_do_not_change_under_the_caller():
+def test_outputs_the_caller_keeps_never_change():
     with ShardedVectorEnv("harvest_v1", num_envs=2, workers=2, seed=0) as env:
         out = [env.reset()]
         out += [env.step(np.zeros((2, 5), np.int64) + k) for k in range(4)]
@@ -93,6 +79,7 @@ def test_copies_do_not_change_under_the_caller():
         ref = [again.reset()] + [again.step(np.zeros((2, 5), np.int64) + k) for k in range(4)]
         for x, y in zip(out, ref, strict=True):
             assert np.array_equal(x.obs, y.obs)
+        assert env.buffer_sets >= 5  # every kept output holds its own set
 
 
 def test_bad_input_is_named():
@@ -123,3 +110,22 @@ def test_a_worker_error_names_the_worker_and_its_environments():
         env._send([("reset", (None, 0)), ("bogus", None)])
         with pytest.raises(ValueError, match=r"unknown command.*worker 1, environments 2\.\.3"):
             env._gather("a bogus command")
+
+
+def test_buffers_are_reused_only_once_nothing_refers_to_them():
+    with ShardedVectorEnv("harvest_v1", num_envs=2, workers=2, seed=0, episode_limit=5) as env:
+        one = make("harvest_v1", num_envs=2, seed=0, episode_limit=5)
+        env.reset(), one.reset()
+        rng = np.random.default_rng(1)
+        a = rng.integers(0, 8, (12, 2, 5))
+        view_of_first = env.step(a[0]).obs[1]  # a view keeps its base array alive
+        expected_first = one.step(a[0]).obs[1].copy()
+        ids = set()
+        for t in range(1, 12):
+            step = env.step(a[t])
+            ref = one.step(a[t])
+            ids.add(id(step.obs))
+            for f in FIELDS:
+                assert np.array_equal(getattr(step, f), getattr(ref, f)), (t, f)
+        assert np.array_equal(view_of_first, expected_first)
+        assert len(ids) <= 3 and env.buffer_sets <= 4  # dropped outputs were reused

@@ -13,18 +13,18 @@ step), so a sharded batch returns exactly what ``make(name, num_envs=B)``
 returns for the same seed and actions (``tests/envs/test_parallel.py`` checks
 it for every registered environment).
 
-How: the workers write observations, states and available actions into
-shared memory, and send rewards, flags and infos (small ``(B,)`` arrays)
-through pipes. Two sets of shared buffers alternate between steps. With
-``copy=True`` (the default) ``step`` returns fresh arrays copied out of the
-shared buffers, safe to keep; with ``copy=False`` it returns views of the
-shared buffers, which stay valid for the step that returned them and the
-next one (so ``obs`` and ``next_obs`` of a transition are both intact) and
-are overwritten by the step after that: copy what you keep longer. Each
-worker also tells glibc's allocator (where there is one) to keep the memory
-it frees, so the large per-step arrays do not return to the kernel and come
-back as fresh zeroed pages every step (see ``benchmarks/RESULTS.md``); this
-changes nothing in the worker's results and nothing in the calling process.
+How: the workers write observations, states and available actions straight
+into shared memory, and send rewards, flags and infos (small ``(B,)`` arrays)
+through pipes. ``step`` returns arrays that live in that shared memory, with
+no copy, and they never change under the caller: a set of shared buffers is
+written again only once nothing refers to the arrays returned from it (no
+``Step``, no view, no tensor made from them; CPython's reference counts say
+so), and a new set is made when every set is still held (a rollout that keeps
+``T`` steps holds ``T`` sets, as it would hold ``T`` copies). Each worker also
+tells glibc's allocator (where there is one) to keep the memory it frees, so
+the large per-step arrays do not go back to the kernel and come back as fresh
+zeroed pages every step (see ``benchmarks/RESULTS.md``); this changes nothing
+in the worker's results and nothing in the calling process.
 
 >>> import numpy as np
 >>> from cooplab.envs import make
@@ -62,6 +62,19 @@ from cooplab.envs.base import Reset, Step, VectorEnv, seed_keys
 __all__ = ["ShardedVectorEnv"]
 
 _FIELDS = ("obs", "state", "avail", "final_obs", "final_state")
+
+
+def _refcounts(arrays: dict[str, np.ndarray]) -> list[int]:
+    return [sys.getrefcount(arrays[f]) for f in _FIELDS]
+
+
+def _alone() -> list[int]:
+    """What :func:`_refcounts` says of a set of arrays only its dict refers to (measured,
+    not assumed: the count an interpreter reports for its argument differs by version)."""
+    return _refcounts({f: np.empty(1) for f in _FIELDS})
+
+
+_ALONE = _alone()
 
 
 def _keep_freed_memory() -> None:
@@ -157,7 +170,6 @@ def _worker(
     params: dict[str, Any],
     lo: int,
     hi: int,
-    shm_names: list[str],
     actions_name: str,
     n_total: int,
 ) -> None:
@@ -169,9 +181,6 @@ def _worker(
 
         env = make(name, num_envs=hi - lo, **params)
         spec = env.spec
-        shms = [_attach(s) for s in shm_names]
-        whole = _views(shms, spec, n_total)
-        views = [{f: a[lo:hi] for f, a in w.items()} for w in whole]
         act_shm = _attach(actions_name)
         shms.append(act_shm)
         actions = np.ndarray((n_total, spec.n_agents), np.int64, buffer=act_shm.buf)[lo:hi]
@@ -188,7 +197,12 @@ def _worker(
         if cmd == "close":
             break
         try:
-            if cmd == "reset":
+            if cmd == "attach":  # a new set of buffers
+                shm = _attach(arg)
+                shms.append(shm)
+                views.append({f: a[lo:hi] for f, a in _views([shm], spec, n_total)[0].items()})
+                conn.send(("ok", None))
+            elif cmd == "reset":
                 keys, k = arg
                 if keys is not None:
                     env._keys = np.asarray(keys, np.uint64).copy()
@@ -217,7 +231,7 @@ def _worker(
         except BaseException as err:
             conn.send(("error", (type(err), str(err), traceback.format_exc())))
     views.clear()
-    del whole, actions
+    del actions
     for shm in shms:
         with contextlib.suppress(BufferError):  # views still alive
             shm.close()
@@ -257,9 +271,6 @@ class ShardedVectorEnv(VectorEnv):
     seed
         Keys for the first ``reset()`` without a seed, as in
         :class:`~cooplab.envs.base.VectorEnv`.
-    copy
-        Return fresh arrays (True) or views of the shared buffers, valid for
-        two steps (False); see the module notes.
     **params
         The environment's parameters (``strict=True`` included).
 
@@ -273,8 +284,6 @@ class ShardedVectorEnv(VectorEnv):
         num_envs: int = 2,
         workers: int = 2,
         seed: int | Sequence[int] | None = None,
-        *,
-        copy: bool = True,
         **params: Any,
     ) -> None:
         from cooplab.envs import make
@@ -295,22 +304,21 @@ class ShardedVectorEnv(VectorEnv):
         self.strict = bool(params.get("strict", False))
         super().__init__(int(num_envs), seed, strict=self.strict)
         self.workers = int(workers)
-        self.copy = bool(copy)
         self._name, self._params = name, dict(params)
         bounds = np.linspace(0, self.num_envs, self.workers + 1).round().astype(int)
         self._slices = [(int(a), int(b)) for a, b in itertools.pairwise(bounds)]
-        size = _block_size(self.spec, self.num_envs)
-        self._shms = [shared_memory.SharedMemory(create=True, size=size) for _ in range(2)]
-        act_size = max(self.num_envs * self.spec.n_agents * 8, 8)
-        self._act_shm = shared_memory.SharedMemory(create=True, size=act_size)
-        all_shms = [*self._shms, self._act_shm]
-        self._bufs = _views(self._shms, self.spec, self.num_envs)
+        self._block = _block_size(self.spec, self.num_envs)
+        self._act_shm = shared_memory.SharedMemory(
+            create=True, size=max(self.num_envs * self.spec.n_agents * 8, 8)
+        )
+        self._shms: list[shared_memory.SharedMemory] = [self._act_shm]
+        self._sets: list[dict[str, np.ndarray]] = []
         self._actions = np.ndarray(
             (self.num_envs, self.spec.n_agents), np.int64, buffer=self._act_shm.buf
         )
         self._conns: list[Connection] = []
         self._procs: list[subprocess.Popen[bytes]] = []
-        self._finalizer = weakref.finalize(self, _shutdown, self._procs, self._conns, all_shms)
+        self._finalizer = weakref.finalize(self, _shutdown, self._procs, self._conns, self._shms)
         env = {**os.environ, "COOPLAB_SHARD_PATH": json.dumps([p for p in sys.path if p])}
         for lo, hi in self._slices:
             ours, theirs = socket.socketpair()
@@ -330,15 +338,36 @@ class ShardedVectorEnv(VectorEnv):
                     "params": self._params,
                     "lo": lo,
                     "hi": hi,
-                    "shm_names": [s.name for s in self._shms],
                     "actions_name": self._act_shm.name,
                     "n_total": self.num_envs,
                 }
             )
         self._gather("start")
-        self._next = 0
+        for _ in range(2):
+            self._new_set()
 
     # -- plumbing -----------------------------------------------------------------------
+
+    def _new_set(self) -> int:
+        """A new set of shared output buffers, attached by every worker; its index."""
+        shm = shared_memory.SharedMemory(create=True, size=self._block)
+        self._shms.append(shm)
+        self._sets.append(_views([shm], self.spec, self.num_envs)[0])
+        self._send([("attach", shm.name)] * self.workers)
+        self._gather("attaching buffers")
+        return len(self._sets) - 1
+
+    def _free_set(self) -> int:
+        """A set of buffers whose arrays nothing outside this object refers to."""
+        for k in range(len(self._sets)):
+            if _refcounts(self._sets[k]) == _ALONE:
+                return k
+        return self._new_set()
+
+    @property
+    def buffer_sets(self) -> int:
+        """Sets of shared output buffers made so far (each ``B`` environments' outputs)."""
+        return len(self._sets)
 
     def _gather(self, what: str) -> list[Any]:
         results, error = [], None
@@ -375,13 +404,11 @@ class ShardedVectorEnv(VectorEnv):
         for conn, msg in zip(self._conns, msgs, strict=True):
             conn.send(msg)
 
-    def _out(self, arr: np.ndarray) -> np.ndarray:
-        return arr.copy() if self.copy else arr
-
     # -- the interface -------------------------------------------------------------------
 
     def reset(self, seed: int | Sequence[int] | None = None) -> Reset:
         """Start a new episode in every environment (see :meth:`VectorEnv.reset`)."""
+        self._check_open()
         send_keys = False
         if seed is not None:
             self._keys = seed_keys(seed, self.num_envs)
@@ -393,17 +420,17 @@ class ShardedVectorEnv(VectorEnv):
         elif self._fresh_keys:
             send_keys = True
         self._fresh_keys = False
-        k = self._next
-        self._next ^= 1
+        self._avail = None  # our own reference would keep the last set busy
+        k = self._free_set()
         msgs = [
             ("reset", (self._keys[lo:hi].copy() if send_keys else None, k))
             for lo, hi in self._slices
         ]
         self._send(msgs)
         self._gather("reset")
-        buf = self._bufs[k]
+        buf = self._sets[k]
         self._avail = buf["avail"]
-        return Reset(self._out(buf["obs"]), self._out(buf["state"]), self._out(buf["avail"]))
+        return Reset(buf["obs"], buf["state"], buf["avail"])
 
     def step(self, actions: npt.ArrayLike) -> Step:
         """Take one joint action ``(B, N)`` in every environment; see :class:`Step`."""
@@ -412,29 +439,29 @@ class ShardedVectorEnv(VectorEnv):
             raise RuntimeError(f"{self.spec.name}: call reset() before step()")
         a = self._check_actions(actions)
         self._actions[...] = a
-        k = self._next
-        self._next ^= 1
+        self._avail = None
+        k = self._free_set()
         self._send([("step", k)] * self.workers)
         parts = self._gather("step")
-        buf = self._bufs[k]
+        buf = self._sets[k]
         reward = np.concatenate([p[0] for p in parts])
         terminated = np.concatenate([p[1] for p in parts])
         truncated = np.concatenate([p[2] for p in parts])
         info = {key: np.concatenate([p[3][key] for p in parts]) for key in parts[0][3]}
-        obs, state, avail = self._out(buf["obs"]), self._out(buf["state"]), buf["avail"]
+        obs, state = buf["obs"], buf["state"]
         if any(p[4] for p in parts):
             for (lo, hi), p in zip(self._slices, parts, strict=True):
                 if not p[4]:
-                    buf["final_obs"][lo:hi] = buf["obs"][lo:hi]
-                    buf["final_state"][lo:hi] = buf["state"][lo:hi]
-            final_obs, final_state = self._out(buf["final_obs"]), self._out(buf["final_state"])
+                    buf["final_obs"][lo:hi] = obs[lo:hi]
+                    buf["final_state"][lo:hi] = state[lo:hi]
+            final_obs, final_state = buf["final_obs"], buf["final_state"]
         else:
             final_obs, final_state = obs, state
-        self._avail = avail
+        self._avail = buf["avail"]
         return Step(
             obs,
             state,
-            self._out(avail),
+            buf["avail"],
             reward,
             terminated,
             truncated,
@@ -444,8 +471,9 @@ class ShardedVectorEnv(VectorEnv):
         )
 
     def close(self) -> None:
-        """Stop the workers and free the shared memory (idempotent)."""
-        self._bufs = []
+        """Stop the workers and free the shared memory (idempotent); arrays already
+        returned stay readable while they are referenced."""
+        self._sets = []
         self._avail = None
         self._finalizer()
 
