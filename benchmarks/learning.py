@@ -12,8 +12,8 @@ Part ``replicator``
     :func:`cooplab.learning.replicator_trajectories` at its defaults (rtol
     1e-8, atol 1e-10, ``method="auto"``), (a) from one start (cooplab: LSODA
     through ``odeint``, as Nashpy) and (b) from K starts (Nashpy: one call per
-    start; cooplab: one call for all, the batched Dormand-Prince integrator
-    ``dopri5``). Printed for the answers: the largest difference between the
+    start; cooplab: one call for all, the batched Runge-Kutta integrator
+    ``dop853``). Printed for the answers: the largest difference between the
     two, and each one's largest error against a reference solution
     (``solve_ivp`` DOP853 at rtol 1e-13, atol 1e-15) on the first starts; and,
     as the floor of any method, the time to allocate and write an array of
