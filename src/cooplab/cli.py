@@ -1512,25 +1512,16 @@ def _add_alphazero_parser(sub: Any) -> None:
 def _alphazero_config(game: str, items: list[str]) -> Any:
     import dataclasses as dc
 
+    from cooplab.runtime.params import typed_assignments
     from cooplab.selfplay.alphazero import AlphaZeroConfig
 
-    names = [f.name for f in dc.fields(AlphaZeroConfig) if f.name != "game"]
-    values: dict[str, Any] = {"game": game}
-    for item in items:
-        key, sep, text = item.partition("=")
-        if not sep or key not in names:
-            raise UsageError(f"--set takes K=V with K one of {', '.join(names)}; got {item!r}")
-        kind = type(getattr(AlphaZeroConfig(), key))
-        try:
-            if kind is bool:
-                if text.lower() not in ("true", "false", "1", "0"):
-                    raise ValueError(text)
-                values[key] = text.lower() in ("true", "1")
-            else:
-                values[key] = kind(text)
-        except ValueError:
-            raise UsageError(f"--set {key} needs a {kind.__name__}; got {text!r}") from None
-    return AlphaZeroConfig(**values)
+    defaults = {f.name: getattr(AlphaZeroConfig(), f.name) for f in dc.fields(AlphaZeroConfig)}
+    del defaults["game"]
+    try:
+        values = typed_assignments(items, defaults, "--set")
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    return AlphaZeroConfig(game=game, **values)
 
 
 def _cmd_alphazero(args: argparse.Namespace) -> int:

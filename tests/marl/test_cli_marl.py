@@ -67,7 +67,7 @@ def test_train_human_output_and_bad_input(capsys):
     assert main(["marl", "train", "qmix", "no_such_env_v1", "--steps", "10"]) == 2
     assert "unknown environment" in capsys.readouterr().err
     assert main(["marl", "train", "qmix", "two_step_game_v1", "--set", "lr=fast"]) == 2
-    assert "lr must be float" in capsys.readouterr().err
+    assert "--set lr takes a float" in capsys.readouterr().err
     assert main(["marl", "train", "qmix", "two_step_game_v1", "--set", "gamma=2"]) == 2
     assert "gamma must be in [0, 1]" in capsys.readouterr().err
     assert main(["marl", "train", "qmix", "two_step_game_v1", "--steps", "0"]) == 2

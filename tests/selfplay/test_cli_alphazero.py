@@ -91,7 +91,7 @@ def test_train_then_resume(capsys, tmp_path):
         (["tic-tac-toe", "--steps", "-1"], "--steps"),
         (["tic-tac-toe", "--minutes", "nan"], "--minutes"),
         (["tic-tac-toe", "--steps", "1", "--set", "sims=3"], "--set takes K=V"),
-        (["tic-tac-toe", "--steps", "1", "--set", "simulations=many"], "needs a int"),
+        (["tic-tac-toe", "--steps", "1", "--set", "simulations=many"], "simulations takes an int"),
         (["tic-tac-toe", "--steps", "1", "--set", "simulations=0"], "simulations"),
     ],
 )

@@ -472,30 +472,7 @@ def evaluate_checkpoint(
 
 def parse_config_overrides(items: list[str], base: TrainConfig | None = None) -> TrainConfig:
     """``["lr=0.001", "recurrent=false"]`` -> a :class:`TrainConfig` (types from the fields)."""
+    from cooplab.runtime.params import typed_assignments
+
     base = base or TrainConfig()
-    changes: dict[str, Any] = {}
-    defaults = base.to_dict()
-    for item in items:
-        key, sep, text = item.partition("=")
-        key = key.strip().replace("-", "_")
-        if not sep or key not in defaults:
-            raise ValueError(
-                f"expected K=V with K a training parameter; got {item!r} "
-                f"(parameters: {', '.join(defaults)})"
-            )
-        kind = type(defaults[key])
-        try:
-            if kind is bool:
-                if text.lower() not in ("true", "false", "1", "0", "yes", "no"):
-                    raise ValueError(text)
-                value: Any = text.lower() in ("true", "1", "yes")
-            elif kind is int:
-                value = int(text)
-            elif kind is float:
-                value = float(text)
-            else:
-                value = text
-        except ValueError:
-            raise ValueError(f"{key} must be {kind.__name__}; got {text!r}") from None
-        changes[key] = value
-    return base.replace(**changes)
+    return base.replace(**typed_assignments(items, base.to_dict(), "--set"))

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["parse_assignments"]
+__all__ = ["parse_assignments", "typed_assignments"]
 
 
 def parse_assignments(items: Iterable[str], option: str) -> dict[str, Any]:
@@ -31,4 +31,51 @@ def parse_assignments(items: Iterable[str], option: str) -> dict[str, Any]:
             out[key] = json.loads(text)
         except json.JSONDecodeError:
             out[key] = text
+    return out
+
+
+_TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no")
+
+
+def typed_assignments(
+    items: Iterable[str], defaults: dict[str, Any], option: str
+) -> dict[str, Any]:
+    """``K=V`` items read with the type of ``defaults[K]`` (bool, int, float or str).
+
+    For setting the fields of a config dataclass from the command line; a key
+    outside ``defaults`` or a value of the wrong type raises ``ValueError``
+    naming the option, the key and what it takes. Dashes in keys read as
+    underscores.
+
+    >>> typed_assignments(["lr=0.01", "recurrent=no", "n-steps=5"],
+    ...                   {"lr": 0.1, "recurrent": True, "n_steps": 1}, "--set")
+    {'lr': 0.01, 'recurrent': False, 'n_steps': 5}
+    >>> typed_assignments(["n_steps=2.5"], {"n_steps": 1}, "--set")
+    Traceback (most recent call last):
+    ...
+    ValueError: --set n_steps takes an int; got '2.5'
+    """
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        key = key.strip().replace("-", "_")
+        if not sep or key not in defaults:
+            raise ValueError(
+                f"{option} takes K=V with K one of {', '.join(defaults)}; got {item!r}"
+            )
+        kind = type(defaults[key])
+        try:
+            if kind is bool:
+                if text.lower() not in _TRUE + _FALSE:
+                    raise ValueError(text)
+                out[key] = text.lower() in _TRUE
+            elif kind in (int, float, str):
+                out[key] = kind(text)
+            else:
+                raise ValueError(text)
+        except ValueError:
+            article = "an" if kind.__name__[0] in "aeiou" else "a"
+            raise ValueError(
+                f"{option} {key} takes {article} {kind.__name__}; got {text!r}"
+            ) from None
     return out
