@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -167,6 +169,10 @@ def test_config_rejects_bad_values():
         AlphaZeroConfig(dirichlet_eps=1.5)
     with pytest.raises(ValueError, match="board game"):
         AlphaZeroConfig(game="go")
+    with pytest.raises(ValueError, match="forced_playouts"):
+        AlphaZeroConfig(forced_playouts=-1)
+    with pytest.raises(ValueError, match="forced_playouts"):
+        AlphaZeroConfig(forced_playouts=math.inf)
     with pytest.raises(ValueError, match="unknown"):
         AlphaZeroConfig.from_dict({"game": "tic_tac_toe", "sims": 3})
 

@@ -248,3 +248,113 @@ def test_agrees_with_openspiel_mctsbot_on_forced_moves():
             st.apply_action(m)
         assert bot.step(st) == expect
         assert mcts_search(ttt, ttt.play(moves), 1000, rng=0).action[0] == expect
+
+
+# ---------------------------------------------------------------------------
+# Forced playouts and policy target pruning (Wu 2019, arXiv:1902.10565, section 3.1)
+# ---------------------------------------------------------------------------
+# X: 7, 0; O: 6, 8; X to move. X at 1 forks (threats at 2 and 4) and wins; 2, 4 and 5 draw,
+# 3 loses. The blind spot the self-play experiment's tic-tac-toe network had (seed 0 of the
+# full preset): it valued the position after the fork at +1 for O and put 3% on the fork.
+FORK = [7, 6, 0, 8]
+
+
+class Misjudged(PerfectTTT):
+    """Exact values and flat priors, except that after X's fork the evaluator says O (to move)
+    wins for certain, and the fork's prior is small: a confidently wrong network."""
+
+    def __init__(self):
+        super().__init__()
+        self.lie = ttt.key(ttt.play([*FORK, 1]))[0]
+
+    def __call__(self, states):
+        priors, values = super().__call__(states)
+        keys = ttt.key(states)
+        for i, k in enumerate(keys):
+            if k == self.lie:
+                values[i] = 1.0
+        at_root = states.moves == len(FORK)
+        priors[at_root, 1] = 0.02
+        return priors, values
+
+
+def test_forced_playouts_look_past_a_misjudged_fork():
+    s = ttt.play(FORK).take(np.zeros(200, dtype=int))
+    common = dict(rule="puct", c=1.5, dirichlet_alpha=1.0, dirichlet_fraction=0.25)
+    for sims in (32, 128):
+        plain = mcts_search(ttt, s, sims, evaluate=Misjudged(), rng=0, **common)
+        forced = mcts_search(
+            ttt, s, sims, evaluate=Misjudged(), rng=0, forced_playouts=2.0, **common
+        )
+        # Without forcing the fork gets one simulation nearly everywhere (its value there is
+        # the lie, -1), even at 128 simulations: PUCT never looks past it.
+        assert np.mean(plain.visits[:, 1] <= 1) > 0.95
+        assert np.mean(plain.action == 1) < 0.05
+        np.testing.assert_array_equal(plain.target_visits, plain.visits)
+        # Forced, every legal root child gets at least sqrt(k P N) - 1 visits (the last
+        # forcing can be pending when the simulations run out) ...
+        legal = ttt.legal_mask(s)
+        need = np.floor(np.sqrt(2.0 * forced.priors * sims) - 1)
+        assert (forced.visits[legal] >= need[legal]).all()
+        # ... so the search sees past the lie (every reply of O loses to X's next move).
+        assert np.mean(forced.visits[:, 1] > 1) > 0.8
+        assert np.mean(forced.q[:, 1] > 0) > 0.3
+        share = forced.target_visits[:, 1] / forced.target_visits.sum(axis=1)
+        plain_share = plain.visits[:, 1] / plain.visits.sum(axis=1)
+        assert share.mean() > 3 * plain_share.mean()  # the policy target learns the fork
+    # With 128 simulations the fork is the most visited move in most trees.
+    assert np.mean(forced.action == 1) > 0.5
+
+
+def test_policy_target_pruning_takes_forced_visits_off_bad_moves():
+    # O to move after X 0, O 4, X 8: the corners lose, the edges draw (exact values, flat
+    # priors). Forcing spends visits on the corners; pruning gives most of them back.
+    s = ttt.play([0, 4, 8]).take(np.zeros(50, dtype=int))
+    r = mcts_search(
+        ttt,
+        s,
+        64,
+        rule="puct",
+        evaluate=PerfectTTT(),
+        dirichlet_alpha=1.0,
+        forced_playouts=2.0,
+        rng=3,
+    )
+    v, t = r.visits, r.target_visits
+    assert (t <= v).all() and (t >= 0).all()
+    rows = np.arange(50)
+    np.testing.assert_array_equal(t[rows, r.action], v[rows, r.action])  # the best is kept
+    assert set(r.action.tolist()) <= {1, 3, 5, 7}
+    # No child loses more than its forced visits floor(sqrt(k P N)) (unless cut to one, then
+    # to none), and the losing corners lose a good part of theirs.
+    n_forced = np.floor(np.sqrt(2.0 * r.priors * 64))
+    assert ((t >= v - n_forced) | (t == 0)).all()
+    assert ((t == 0) <= (v - n_forced <= 1)).all()
+    corners = [2, 6]
+    assert t[:, corners].sum() < 0.7 * v[:, corners].sum()
+    # What is left of a pruned child never scores above the best child under PUCT.
+    q = np.where(v > 0, r.q, 0.0)
+    sq = 1.25 * np.sqrt(v.sum(axis=1, keepdims=True) + 1)
+    best = q[rows, r.action] + sq[:, 0] * r.priors[rows, r.action] / (1 + v[rows, r.action])
+    cut = (t < v) & (t > 0)
+    score = q + sq * r.priors / (1 + t)
+    assert (score[cut] <= np.broadcast_to(best[:, None], score.shape)[cut] + 1e-9).all()
+    # Seeded: the same numbers again.
+    again = mcts_search(
+        ttt,
+        s,
+        64,
+        rule="puct",
+        evaluate=PerfectTTT(),
+        dirichlet_alpha=1.0,
+        forced_playouts=2.0,
+        rng=3,
+    )
+    np.testing.assert_array_equal(again.target_visits, t)
+
+
+def test_forced_playouts_bad_input():
+    with pytest.raises(ValueError, match="forced_playouts"):
+        MCTS(ttt, 10, rule="puct", forced_playouts=-1.0)
+    with pytest.raises(ValueError, match="PUCT option"):
+        MCTS(ttt, 10, rule="uct", forced_playouts=2.0)

@@ -13,6 +13,10 @@ scale, for the board games of :mod:`cooplab.games.board`. One
    root priors with weight ``eps``. The move is drawn in proportion to the
    root visit counts for the first ``temperature_moves`` moves of a game
    (temperature 1) and is the most visited move after (temperature -> 0).
+   Forced playouts (Wu 2019, KataGo) give every root move at least
+   ``sqrt(k P N)`` simulations, and are pruned from the counts the move and
+   the policy target come from (``forced_playouts``; see
+   :mod:`cooplab.selfplay.mcts`).
 2. **Replay.** Each position is stored with the visit distribution at its
    root (the policy target) and the game's outcome for the player who moved
    there (the value target, +1/0/-1).
@@ -126,6 +130,7 @@ def puct(
     c_puct: float = 1.5,
     dirichlet_alpha: float | None = None,
     dirichlet_eps: float = 0.25,
+    forced_playouts: float = 0.0,
     rng: RngLike = None,
 ) -> npt.NDArray[np.float64]:
     """Root visit counts ``(B, A)`` of PUCT from ``B`` positions at once, one tree each.
@@ -133,7 +138,10 @@ def puct(
     :func:`cooplab.selfplay.mcts.mcts_search` with ``rule="puct"`` (selection
     ``Q + c P sqrt(N) / (1 + n)``, Silver et al. 2017), the network's leaves
     of all trees evaluated in one call per simulation; Dirichlet noise on the
-    root priors when ``dirichlet_alpha`` is given.
+    root priors when ``dirichlet_alpha`` is given. With ``forced_playouts =
+    k > 0`` every root child is searched at least ``sqrt(k P N)`` times and
+    the counts returned are the pruned ones
+    (:attr:`~cooplab.selfplay.mcts.SearchResult.target_visits`, Wu 2019).
     """
     from cooplab.selfplay.mcts import mcts_search
 
@@ -146,9 +154,10 @@ def puct(
         c=c_puct,
         dirichlet_alpha=dirichlet_alpha,
         dirichlet_fraction=dirichlet_eps,
+        forced_playouts=forced_playouts,
         rng=rng,
     )
-    return result.visits
+    return result.target_visits
 
 
 def _choose(
@@ -202,12 +211,16 @@ def self_play(
     dirichlet_alpha: float | None = 1.0,
     dirichlet_eps: float = 0.25,
     temperature_moves: int = 4,
+    forced_playouts: float = 0.0,
     rng: RngLike = None,
 ) -> SelfPlayBatch:
     """Play ``games`` games of ``game`` against itself at once with PUCT and ``evaluate``.
 
     Every position gets the root visit distribution as its policy target and
-    the final outcome for its mover as its value target.
+    the final outcome for its mover as its value target. With
+    ``forced_playouts = k > 0`` the searches force visits to every root child
+    (Wu 2019), and moves and policy targets come from the pruned counts
+    (see :func:`puct`).
     """
     rng = as_generator(rng)
     states = game.initial_states(games)
@@ -225,6 +238,7 @@ def self_play(
             c_puct=c_puct,
             dirichlet_alpha=dirichlet_alpha,
             dirichlet_eps=dirichlet_eps,
+            forced_playouts=forced_playouts,
             rng=rng,
         )
         planes.append(game.encode(s))
@@ -358,6 +372,19 @@ class AlphaZeroConfig:
     temperature_moves
         Moves of each game drawn in proportion to the visits; the rest are
         the most visited.
+    forced_playouts
+        ``k`` of forced playouts and policy target pruning in self-play (Wu
+        2019, "Accelerating Self-Play Learning in Go", section 3.1; KataGo
+        uses 2; 0 turns them off): every root child gets at least ``sqrt(k P
+        N)`` simulations, ``P`` its prior after the Dirichlet noise, so a
+        move the noise proposes is searched a few plies deep even when the
+        network's value of it is confidently wrong; the forced visits are
+        pruned from the policy target again. Without them a winning move the
+        network misjudges gets one simulation and is never played in
+        self-play, so the misjudged position never enters the replay buffer
+        and the blind spot is never trained away (tic-tac-toe: the
+        ``self-play`` experiment lost to the perfect player through one).
+        Evaluation and :class:`NetworkAgent` never force.
     replay_capacity
         Positions kept.
     batch_size, train_batches
@@ -390,6 +417,7 @@ class AlphaZeroConfig:
     dirichlet_alpha: float = 1.0
     dirichlet_eps: float = 0.25
     temperature_moves: int = 4
+    forced_playouts: float = 2.0
     replay_capacity: int = 20_000
     batch_size: int = 128
     train_batches: int = 20
@@ -437,6 +465,11 @@ class AlphaZeroConfig:
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int | float) or not lo < v < hi:
                 raise ValueError(f"AlphaZeroConfig.{name} must be a positive number; got {v!r}")
+        fp = self.forced_playouts
+        if isinstance(fp, bool) or not isinstance(fp, int | float) or not 0 <= fp < math.inf:
+            raise ValueError(
+                f"AlphaZeroConfig.forced_playouts must be a non-negative number; got {fp!r}"
+            )
         for name in ("dirichlet_eps", "best_threshold", "weight_decay"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v <= 1:
@@ -604,6 +637,7 @@ class AlphaZeroTrainer:
                 dirichlet_alpha=cfg.dirichlet_alpha,
                 dirichlet_eps=cfg.dirichlet_eps,
                 temperature_moves=cfg.temperature_moves,
+                forced_playouts=cfg.forced_playouts,
                 rng=self.rng,
             )
             self.replay.add(batch.planes, batch.policies, batch.values)

@@ -41,6 +41,19 @@ tree descends ``K`` times before the evaluator runs, with a virtual loss on
 the paths taken so that the ``K`` descents spread out (Chaslot et al. 2008).
 A descent that reaches a node created earlier in the same round stops there,
 and that node is evaluated once per such descent (each counts as a simulation).
+
+Forced playouts and policy target pruning (Wu 2019, "Accelerating Self-Play
+Learning in Go", arXiv:1902.10565, section 3.1; KataGo), when
+``forced_playouts = k > 0``: every root child ``c`` is searched at least
+``sqrt(k P(c) N)`` times (``P`` the root prior after noise, ``N`` the root's
+child visits so far), so a move the noise proposes is looked at a few levels
+deep even where the network's value of it is confidently wrong, instead of
+once. :attr:`SearchResult.target_visits` then takes back from every child but
+the most visited the forced visits that the PUCT rule would not have spent on
+it (no more than made its PUCT score reach the best child's), and drops
+children left with one visit: the training target keeps what the search
+learned from the forced visits (a child that proved good keeps them) without
+the extra visits themselves. Without forcing it equals ``visits``.
 """
 
 from __future__ import annotations
@@ -125,6 +138,10 @@ class SearchResult:
         Simulations per tree.
     nodes
         ``(T,)`` nodes each tree grew to.
+    target_visits
+        ``(T, A)`` the visits with forced playouts pruned (policy target
+        pruning, Wu 2019; see the module docstring): the policy target for
+        training. Equal to ``visits`` when the search forced none.
     """
 
     visits: npt.NDArray[np.float64]
@@ -134,6 +151,7 @@ class SearchResult:
     priors: npt.NDArray[np.float64]
     simulations: int
     nodes: npt.NDArray[np.int64]
+    target_visits: npt.NDArray[np.float64]
 
     def policy(self, temperature: float = 1.0) -> npt.NDArray[np.float64]:
         """``(T, A)`` visit counts to the power ``1 / temperature``, normalised.
@@ -201,6 +219,11 @@ class MCTS:
         PUCT's value of an unvisited child, for the player choosing it.
     n_rollouts
         Playouts per leaf for the default evaluator.
+    forced_playouts
+        ``k`` of forced playouts at the root (PUCT only; 0 for none; KataGo
+        uses 2 in self-play, with root noise): every root child gets at least
+        ``sqrt(k P N)`` visits, and :attr:`SearchResult.target_visits` prunes
+        them again (see the module docstring).
     """
 
     game: BoardGame | str
@@ -214,6 +237,7 @@ class MCTS:
     virtual_loss: float = 1.0
     fpu: float = 0.0
     n_rollouts: int = 1
+    forced_playouts: float = 0.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "game", get_board_game(self.game))
@@ -232,6 +256,8 @@ class MCTS:
         if not 0 <= _non_negative("dirichlet_fraction", self.dirichlet_fraction) <= 1:
             raise ValueError(f"dirichlet_fraction must be in [0, 1]; got {self.dirichlet_fraction}")
         _non_negative("virtual_loss", self.virtual_loss)
+        if _non_negative("forced_playouts", self.forced_playouts) > 0 and self.rule != "puct":
+            raise ValueError("forced_playouts is a PUCT option (rule='puct'); got rule='uct'")
         if self.evaluate is not None and not callable(self.evaluate):
             raise TypeError(f"evaluate must be callable; got {type(self.evaluate).__name__}")
 
@@ -396,8 +422,17 @@ class _Search:
         else:
             q = np.where(n > 0, w / safe, np.float32(self.cfg.fpu))
             score = q + (self.c * np.sqrt(np.maximum(n_parent, 1.0))) * block[:, 3] / (1.0 + n)
+            if self.cfg.forced_playouts > 0:
+                # A root child with fewer than sqrt(k P N) visits is chosen first (Wu 2019).
+                root = (rows % self.M == 0)[:, None]
+                forced = n < self._n_forced(block[:, 3], n.sum(axis=1, keepdims=True))
+                score = np.where(root & forced, score + np.float32(1e9), score)
         score += mask
         return np.argmax(score, axis=1)
+
+    def _n_forced(self, prior: npt.NDArray[Any], total: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        """KataGo's forced visits ``sqrt(k P N)`` of root children (``N``: child visits)."""
+        return np.sqrt(self.cfg.forced_playouts * prior * total)
 
     def _descend(
         self,
@@ -506,6 +541,9 @@ class _Search:
         noise = self.rng.random(visits.shape)
         legal = np.isfinite(self.mask[roots])
         action = np.argmax(np.where(legal, visits + 0.5 * noise, -np.inf), axis=1)
+        target = visits
+        if self.cfg.forced_playouts > 0:
+            target = self._prune(visits, w, self.P[roots].astype(np.float64), action)
         return SearchResult(
             visits=visits,
             q=q,
@@ -514,4 +552,39 @@ class _Search:
             priors=self.P[roots].astype(np.float64),
             simulations=self.rounds * self.K,
             nodes=self.next_free - roots,
+            target_visits=target,
         )
+
+    def _prune(
+        self,
+        visits: npt.NDArray[np.float64],
+        w: npt.NDArray[np.float64],
+        prior: npt.NDArray[np.float64],
+        best: npt.NDArray[np.int64],
+    ) -> npt.NDArray[np.float64]:
+        """Policy target pruning (Wu 2019, section 3.1): root visits less the forced ones.
+
+        For each child ``c`` but the most visited ``c*``, up to ``sqrt(k P(c) N)``
+        visits are taken back, but no more than keeps ``PUCT(c) <= PUCT(c*)``
+        (so the rule itself would have spent the visits left); a child cut
+        down to at most one visit gets none.
+        """
+        T = visits.shape[0]
+        total = visits.sum(axis=1, keepdims=True)
+        sq = self.c * np.sqrt(total + 1.0)  # the root's count N includes its own evaluation
+        with np.errstate(divide="ignore", invalid="ignore"):
+            q = np.where(visits > 0, w / np.maximum(visits, 1.0), 0.0)
+        rows = np.arange(T)
+        nb = visits[rows, best][:, None]
+        best_score = q[rows, best][:, None] + sq * prior[rows, best][:, None] / (1.0 + nb)
+        # The fewest visits n with Q + c P sqrt(N) / (1 + n) <= PUCT(c*).
+        gap = best_score - q
+        with np.errstate(divide="ignore", invalid="ignore"):
+            need = np.where(
+                gap > 0, np.ceil(sq * prior / np.where(gap > 0, gap, 1.0) - 1.0), visits
+            )
+        floor = np.maximum(visits - np.floor(self._n_forced(prior, total)), 0.0)
+        kept = np.clip(np.maximum(need, floor), 0.0, visits)
+        kept = np.where((kept < visits) & (kept <= 1.0), 0.0, kept)
+        kept[rows, best] = visits[rows, best]
+        return kept
