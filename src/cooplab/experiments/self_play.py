@@ -18,7 +18,14 @@ What is run (:mod:`cooplab.selfplay.alphazero`):
    the games differ), half as the first player and half as the second.
    Tic-tac-toe is a draw under perfect play, so a perfect player never
    loses; the claim is that the trained network never loses either. The
-   untrained network plays the same games, as the baseline.
+   untrained network plays the same games, as the baseline. Self-play uses
+   forced playouts with policy target pruning (Wu 2019; the default of
+   :class:`~cooplab.selfplay.alphazero.AlphaZeroConfig`): without them the
+   full preset's seed 0 lost 5 of 200 games as the second player, all
+   through one position the perfect player reaches after an edge opening,
+   where the network did not see a fork because it valued the position after
+   the fork confidently wrong and self-play never played the fork to correct
+   it (``benchmarks/RESULTS.md``).
 2. **Connect Four** (6x7, a first-player win under perfect play: Allis 1988).
    AlphaZero trained for ``c4_steps`` iterations; at ``c4_checkpoints``
    evenly spaced points (the untrained network first), the network plays
