@@ -93,8 +93,9 @@ class Config:
     """What the experiment runs (see the module docstring for each part).
 
     The full preset's budgets, in process CPU time on the development
-    machine (one torch thread): tic-tac-toe about 1 s a training step (300
-    steps, some 5 minutes of the claim's 10); Connect Four about 6.5 s a
+    machine (one torch thread): tic-tac-toe 0.5-1 s a training step (300
+    steps, 2.5-5 minutes of the claim's 10, depending on the machine's
+    load); Connect Four about 6.5 s a
     training step (90 steps, some 10 minutes), MCTS-1,000 about 4 s a game
     and MCTS-10,000 about 40 s, some 25 minutes in all (estimated from single
     steps and games). Measured (``benchmarks/RESULTS.md``, seed 0): the
