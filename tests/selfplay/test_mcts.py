@@ -310,16 +310,20 @@ def test_policy_target_pruning_takes_forced_visits_off_bad_moves():
     # O to move after X 0, O 4, X 8: the corners lose, the edges draw (exact values, flat
     # priors). Forcing spends visits on the corners; pruning gives most of them back.
     s = ttt.play([0, 4, 8]).take(np.zeros(50, dtype=int))
-    r = mcts_search(
-        ttt,
-        s,
-        64,
-        rule="puct",
-        evaluate=PerfectTTT(),
-        dirichlet_alpha=1.0,
-        forced_playouts=2.0,
-        rng=3,
-    )
+
+    def search():
+        return mcts_search(
+            ttt,
+            s,
+            64,
+            rule="puct",
+            evaluate=PerfectTTT(),
+            dirichlet_alpha=1.0,
+            forced_playouts=2.0,
+            rng=3,
+        )
+
+    r = search()
     v, t = r.visits, r.target_visits
     assert (t <= v).all() and (t >= 0).all()
     rows = np.arange(50)
@@ -340,16 +344,7 @@ def test_policy_target_pruning_takes_forced_visits_off_bad_moves():
     score = q + sq * r.priors / (1 + t)
     assert (score[cut] <= np.broadcast_to(best[:, None], score.shape)[cut] + 1e-9).all()
     # Seeded: the same numbers again.
-    again = mcts_search(
-        ttt,
-        s,
-        64,
-        rule="puct",
-        evaluate=PerfectTTT(),
-        dirichlet_alpha=1.0,
-        forced_playouts=2.0,
-        rng=3,
-    )
+    again = search()
     np.testing.assert_array_equal(again.target_visits, t)
 
 
