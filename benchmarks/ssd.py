@@ -18,7 +18,9 @@ when ``dm-meltingpot`` imports (it is not a dependency of cooplab; see
 says so.
 
 Part ``train``: agent-steps per second of training independent recurrent PPO
-learners (one network per agent) on Harvest, collection and updates included.
+learners (one network per agent) on Harvest, collection and updates included,
+with the update on 25-step chunks (the default) and on whole episodes
+(``--agents`` sets the numbers of agents).
 
 Usage::
 
@@ -159,29 +161,44 @@ def part_meltingpot(args: argparse.Namespace) -> list[str]:
 
 def part_train(args: argparse.Namespace) -> list[str]:
     try:
-        import torch  # noqa: F401
+        import torch
     except ImportError:
         return ["## Training", "", "not measured: torch is not installed (the learn extra)"]
-    from cooplab.ssd.train import train
+    from cooplab.envs import make
+    from cooplab.envs.ssd.maps import HARVEST_MAP
+    from cooplab.ssd.learners import AgentConfig, Population, PopulationConfig
 
-    iters = 2 if args.quick else 5
-    lines = ["## Training independent PPO (one GRU actor-critic per agent), Harvest", ""]
-    lines.append("| agents | num_envs x episode | iterations | agent-steps/s |")
-    lines.append("|---|---|---|---|")
-    for n_envs, limit in ((16, 100), (64, 100)):
-        t0 = time.perf_counter()
-        train(
-            "harvest_v1",
-            iterations=iters,
-            num_envs=n_envs,
-            rng=0,
-            env_params={"episode_limit": limit},
-        )
-        dt = time.perf_counter() - t0
-        lines.append(
-            f"| 5 | {n_envs} x {limit} | {iters} | {iters * n_envs * limit * 5 / dt:,.0f} |"
-        )
-        print(lines[-1], flush=True)
+    torch.set_num_threads(1)
+    iters = 1 if args.quick else 3
+    lines = [
+        "## Training independent PPO (one GRU actor-critic per agent), Harvest 16 x 38",
+        "",
+        "Collection and update of whole iterations (one 250-step episode per "
+        "environment, 3 PPO epochs), after one iteration of warm-up; chunk: the "
+        "update's sequence length (0: whole episodes).",
+        "",
+        "| agents | num_envs x episode | chunk | iterations | s / iteration | agent-steps/s |",
+        "|---|---|---|---|---|---|",
+    ]
+    for n in args.agents:
+        for n_envs in (16, 64):
+            for chunk in (25, 0):
+                venv = make(
+                    "harvest_v1", num_envs=n_envs, n_agents=n, map=HARVEST_MAP, episode_limit=250
+                )
+                cfg = PopulationConfig(agents=(AgentConfig(chunk=chunk),))
+                pop = Population(venv.spec, cfg, seed=0)
+                gen = np.random.default_rng(0)
+                pop.update(pop.collect(venv, gen))
+                t0 = time.perf_counter()
+                for _ in range(iters):
+                    pop.update(pop.collect(venv, gen))
+                dt = (time.perf_counter() - t0) / iters
+                lines.append(
+                    f"| {n} | {n_envs} x 250 | {chunk} | {iters} | {dt:.2f} | "
+                    f"{n_envs * 250 * n / dt:,.0f} |"
+                )
+                print(lines[-1], flush=True)
     return lines
 
 
@@ -204,6 +221,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     p.add_argument(
         "--players", nargs="+", type=int, default=[5, 7], help="players for the Melting Pot part"
+    )
+    p.add_argument(
+        "--agents", nargs="+", type=int, default=[2, 5, 7], help="agents for the train part"
     )
     p.add_argument("--quick", action="store_true")
     args = p.parse_args(argv)
