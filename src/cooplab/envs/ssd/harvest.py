@@ -184,8 +184,10 @@ class Harvest(GridEnv):
         return eat.astype(np.float32)
 
     def _count_change(self, envs: np.ndarray, points: np.ndarray, delta: int) -> None:
-        nb = self._nb[points]
-        np.add.at(self.counts, (np.broadcast_to(envs[:, None], nb.shape), nb), delta)
+        # one flat index and a value of the counts' own dtype: numpy's fast path
+        # for ufunc.at (tens of times faster than a 2-D index with a Python int)
+        flat = (envs[:, None] * self.counts.shape[1] + self._nb[points]).ravel()
+        np.add.at(self.counts.reshape(-1), flat, self.counts.dtype.type(delta))
 
     def neighbour_counts(self) -> np.ndarray:
         """``(B, P)``: apples within the regrowth radius of each apple cell."""
