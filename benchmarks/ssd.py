@@ -12,8 +12,10 @@ core).
 
 Part ``meltingpot``: Melting Pot's ``commons_harvest__open`` and ``clean_up``
 substrates with random actions in the same process, with 5 and 7 players
-(``--players``), against cooplab's Harvest and Cleanup with the same players,
-when ``dm-meltingpot`` imports (it is not a dependency of cooplab; see
+(``--players``), over whole episodes (``--mp-episodes``; its step rate within
+episodes and over whole episodes with their resets, which take most of a
+second each), against one whole episode of cooplab's batched Harvest and
+Cleanup with the same players, when ``dm-meltingpot`` imports (it is not a dependency of cooplab; see
 ``benchmarks/RESULTS.md`` for installing it offline); otherwise the script
 says so.
 
@@ -109,6 +111,31 @@ def part_envs(args: argparse.Namespace) -> list[str]:
     return lines
 
 
+def time_meltingpot(substrate: object, name: str, players: int, episodes: int) -> tuple:
+    """Melting Pot's substrate with random actions over whole episodes.
+
+    Returns env steps per second within episodes (resets excluded), env steps
+    per second over whole episodes (one reset per episode included, as
+    training sees them), the mean episode length and the mean reset time."""
+    env = substrate.build(name, roles=("default",) * players)  # type: ignore[attr-defined]
+    rng = np.random.default_rng(0)
+    specs = env.action_spec()
+    stepping = resetting = 0.0
+    steps = 0
+    for _ in range(episodes):
+        t0 = time.perf_counter()
+        env.reset()
+        t1 = time.perf_counter()
+        resetting += t1 - t0
+        while True:
+            steps += 1
+            if env.step([int(rng.integers(s.num_values)) for s in specs]).last():
+                break
+        stepping += time.perf_counter() - t1
+    env.close()
+    return steps / stepping, steps / (stepping + resetting), steps / episodes, resetting / episodes
+
+
 def part_meltingpot(args: argparse.Namespace) -> list[str]:
     try:
         from meltingpot import substrate
@@ -119,41 +146,39 @@ def part_meltingpot(args: argparse.Namespace) -> list[str]:
             f"not measured: `import meltingpot` failed here ({type(err).__name__}: {err}). "
             "Install `dm-meltingpot` in the same environment to time it in this process.",
         ]
+    b = 512 if args.quick else 4096
     lines = [
         "## Melting Pot substrates against cooplab, random actions, the same players (same process)",
         "",
-        "cooplab: the best of batch 4,096 in one process and sharded over "
-        f"{max(args.workers)} processes; "
-        "Melting Pot: one substrate (it has no batched stepping).",
+        f"Melting Pot: one substrate (it has no batched stepping), {args.mp_episodes} whole "
+        "episodes from a reset; 'within episodes' leaves its resets out, 'whole episodes' "
+        "counts one reset per episode, as training sees them. cooplab: one whole episode "
+        f"of a batch of {b:,} (its resets, at the time limit, included), the best of one "
+        f"process and {max(args.workers)} (one shard per core).",
         "",
-        "| substrate | cooplab | players | Melting Pot env steps/s | cooplab env steps/s | ratio |",
-        "|---|---|---|---|---|---|",
+        "| substrate | cooplab | players | Melting Pot episode (steps) | Melting Pot reset (s) "
+        "| Melting Pot env steps/s, within episodes | Melting Pot env steps/s, whole episodes "
+        "| cooplab env steps/s | ratio, within episodes | ratio, whole episodes |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     pairs = (("commons_harvest__open", "harvest_v1"), ("clean_up", "cleanup_v1"))
     for mp_name, ours in pairs:
         for players in args.players:
-            env = substrate.build(mp_name, roles=("default",) * players)
-            env.reset()
-            rng = np.random.default_rng(0)
-            specs = env.action_spec()
-            steps = 100 if args.quick else 1000
-            t0 = time.perf_counter()
-            for _ in range(steps):
-                ts = env.step([int(rng.integers(s.num_values)) for s in specs])
-                if ts.last():
-                    env.reset()
-            mp_sps = steps / (time.perf_counter() - t0)
-            env.close()
-            b = 512 if args.quick else 4096
-            n_steps = 5 if args.quick else max(args.min_steps // b, 20)
+            within, whole, length, reset = time_meltingpot(
+                substrate, mp_name, players, 1 if args.quick else args.mp_episodes
+            )
+            from cooplab.envs import make
+
+            limit = make(ours, num_envs=1, n_agents=players).spec.episode_limit
+            n_steps = 5 if args.quick else limit
             best = max(
                 time_env(ours, b, n_steps, workers=w, n_agents=players)[0]
                 for w in sorted(set(args.workers))
                 if w <= b
             )
             lines.append(
-                f"| {mp_name} | {ours} | {players} | {mp_sps:,.0f} | {best:,.0f} "
-                f"| {best / mp_sps:,.0f}x |"
+                f"| {mp_name} | {ours} | {players} | {length:,.0f} | {reset:.2f} | {within:,.0f} "
+                f"| {whole:,.0f} | {best:,.0f} | {best / within:,.0f}x | {best / whole:,.0f}x |"
             )
             print(lines[-1], flush=True)
     return lines
@@ -221,6 +246,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     p.add_argument(
         "--players", nargs="+", type=int, default=[5, 7], help="players for the Melting Pot part"
+    )
+    p.add_argument(
+        "--mp-episodes", type=int, default=3, help="whole Melting Pot episodes per substrate"
     )
     p.add_argument(
         "--agents", nargs="+", type=int, default=[2, 5, 7], help="agents for the train part"
