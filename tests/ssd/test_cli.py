@@ -47,3 +47,18 @@ def test_bad_input_is_named(capsys):
     assert main(["ssd", "train", "climbing_game_v1"]) != 0
     assert "unknown social dilemma" in capsys.readouterr().err
     assert main(["ssd", "train", "harvest_v1", "--influence", "telepathy"]) != 0
+
+
+def test_learner_settings_reach_the_run(tmp_path, capsys):
+    out = tmp_path / "run"
+    args = ["ssd", "train", "harvest_v1", "--agents", "2", "--steps", "20", "--envs", "2"]
+    args += ["--episode-limit", "10", "--json", *SMALL]
+    settings = ["--set", "chunk=0", "--set", "hidden=8", "--set", "lr=0.01"]
+    assert main([*args, "--out", str(out), *settings]) == 0
+    capsys.readouterr()
+    agent = json.loads((out / "run.json").read_text())["config"]["agents"][0]
+    assert (agent["chunk"], agent["hidden"], agent["lr"]) == (0, 8, 0.01)
+    assert main([*args, "--set", "hiddn=8"]) != 0
+    assert "--set takes K=V with K one of" in capsys.readouterr().err
+    assert main([*args, "--set", "chunk=-1"]) != 0
+    assert "AgentConfig.chunk" in capsys.readouterr().err

@@ -7,6 +7,7 @@ and calls :func:`cooplab.ssd.train.train` or :func:`cooplab.ssd.train.load_run`.
 
     cooplab ssd train harvest_v1 --agents 5 --influence centralised --steps 200000 --out runs/h
     cooplab ssd train harvest_v1 --out runs/h --steps 400000 --resume
+    cooplab ssd train cleanup_v1 --set lr=0.001 --set chunk=0
     cooplab ssd render runs/h --gif harvest.gif
 """
 
@@ -16,9 +17,10 @@ import argparse
 import importlib.util
 import json
 import math
+from dataclasses import asdict
 from typing import Any
 
-from cooplab.runtime.params import parse_assignments
+from cooplab.runtime.params import parse_assignments, typed_assignments
 
 __all__ = ["add_parser", "run_command"]
 
@@ -55,6 +57,14 @@ def add_parser(sub: Any) -> None:
     tr.add_argument("--resume", action="store_true", help="continue the run in --out")
     tr.add_argument(
         "--env-param", action="append", default=[], metavar="K=V", help="an environment parameter"
+    )
+    tr.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="K=V",
+        help="a learner setting of AgentConfig (lr, hidden, gamma, entropy_coef, epochs, "
+        "chunk, ...), for every agent",
     )
     tr.add_argument("--json", action="store_true", help="print the summary as JSON")
     tr.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -93,8 +103,11 @@ def _train(args: argparse.Namespace) -> int:
         params["episode_limit"] = args.episode_limit
     spec = make(args.env, num_envs=1, **params).spec
     iterations = max(1, math.ceil(args.steps / (args.envs * spec.episode_limit)))
+    settings = typed_assignments(
+        args.set, {k: v for k, v in asdict(AgentConfig()).items() if k != "algorithm"}, "--set"
+    )
     config = PopulationConfig(
-        agents=(AgentConfig(algorithm=args.algorithm),),
+        agents=(AgentConfig(algorithm=args.algorithm, **settings),),
         influence=args.influence,
         influence_weight=args.influence_weight,
     )
