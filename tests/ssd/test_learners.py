@@ -248,3 +248,33 @@ def test_chunked_and_whole_episode_updates_both_learn():
         )
     with pytest.raises(ValueError, match="chunk"):
         AgentConfig(chunk=-1)
+
+
+def test_centralised_influence_matches_its_definition():
+    """c_k^t = sum_j KL[ p_j(. | a_k^t) || sum_a' p_j(. | a') pi_k(a' | s_k^t) ], each
+    counterfactual policy got by rerunning j's network with k's action changed in its input."""
+    env = small_env()
+    pop = Population(env.spec, PopulationConfig(influence="centralised"), seed=3)
+    batch = pop.collect(env, np.random.default_rng(1))
+    c = pop.centralised_influence(batch)
+    n, a, t1 = pop.n, pop.a, batch.x.shape[0]
+    expected = np.zeros_like(c)
+    with torch.no_grad():
+        for j, net in enumerate(pop.nets):
+            hj = pop.agent_configs[j].hidden
+            h = batch.hout[:-1, :, j, :hj]
+            for k in range(n):
+                if k == j:
+                    continue
+                off = pop.obs_dim + k * a
+                marginal = 0.0
+                for alt in range(a):
+                    x = batch.x[1:, :, j].clone()
+                    x[..., off : off + a] = 0.0
+                    x[..., off + alt] = 1.0
+                    out = torch.stack([net(x[t][None], h[t])[0][0] for t in range(t1 - 1)])
+                    p = torch.softmax(out.masked_fill(~batch.avail[1:, :, j], -1e9), -1)
+                    marginal = marginal + batch.probs[:-1, :, k, alt][..., None] * p
+                kl = kl_categorical(batch.probs[1:, :, j], marginal)
+                expected[:-1, :, k] += kl.numpy()
+    np.testing.assert_allclose(c, expected, atol=2e-5)

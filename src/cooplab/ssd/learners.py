@@ -216,19 +216,28 @@ class ActorCritic(nn.Module):
         out, _ = self.gru(F.relu(self.fc(x)), h0[None])
         return self.pi(out), self.v(out).squeeze(-1), out
 
-    def cell(self, pre: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
-        """One GRU step from the first layer's pre-activation ``pre (..., H)`` and state ``h``."""
+    def cell(
+        self, pre: torch.Tensor, h: torch.Tensor, gh: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        """One GRU step from the first layer's pre-activation ``pre (..., H)`` and state ``h``.
+
+        ``gh``: the state's gates ``h @ W_hh^T + b_hh``, when already computed
+        (they do not depend on the input, so counterfactual inputs share them).
+        """
         y = F.relu(pre)
-        w_ih, w_hh = self.gru.weight_ih_l0, self.gru.weight_hh_l0
-        b_ih, b_hh = self.gru.bias_ih_l0, self.gru.bias_hh_l0
-        gi = y @ w_ih.T + b_ih
-        gh = h @ w_hh.T + b_hh
+        gi = y @ self.gru.weight_ih_l0.T + self.gru.bias_ih_l0
+        if gh is None:
+            gh = self.hidden_gates(h)
         i_r, i_z, i_n = gi.chunk(3, dim=-1)
         h_r, h_z, h_n = gh.chunk(3, dim=-1)
         r = torch.sigmoid(i_r + h_r)
         z = torch.sigmoid(i_z + h_z)
         n = torch.tanh(i_n + r * h_n)
         return (1 - z) * n + z * h
+
+    def hidden_gates(self, h: torch.Tensor) -> torch.Tensor:
+        """The GRU's state-side gate pre-activations ``h @ W_hh^T + b_hh``."""
+        return h @ self.gru.weight_hh_l0.T + self.gru.bias_hh_l0
 
 
 def kl_categorical(p: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
@@ -514,6 +523,7 @@ class Population:
             hj = self.agent_configs[j].hidden
             pre = net.fc(batch.x[1:, :, j])  # (T-1, B, H): j's input at t + 1
             h = batch.hout[:-1, :, j, :hj]  # j's state before step t + 1
+            gh = net.hidden_gates(h)  # shared by every counterfactual input
             w = net.fc.weight  # (H, D)
             for k in range(n):
                 if k == j:
@@ -523,7 +533,7 @@ class Population:
                 cols = w[:, off : off + a].T  # (A, H)
                 base = pre - cols[ak]  # remove the actual action's column
                 cf = base[None] + cols[:, None, None, :]  # (A', T-1, B, H)
-                hcf = net.cell(cf, h[None].expand(a, -1, -1, -1))
+                hcf = net.cell(cf, h, gh)  # broadcast over the counterfactual axis
                 logits = net.pi(hcf).masked_fill(~batch.avail[1:, :, j][None], -1e9)
                 p_cf = torch.softmax(logits, -1)  # (A', T-1, B, A)
                 pk = batch.probs[:-1, :, k].permute(2, 0, 1)[..., None]  # (A', T-1, B, 1)
