@@ -106,8 +106,7 @@ def part_envs(args: argparse.Namespace) -> list[str]:
                 steps = max(args.min_steps // b, 20) if not args.quick else max(2000 // b, 5)
                 sps, asps, cps = time_env(name, b, steps, workers=w)
                 lines.append(f"| {name} | 5 | {b} | {w} | {sps:,.0f} | {asps:,.0f} | {cps:,.0f} |")
-                print(lines[-1], flush=True)
-            print(lines[-1], flush=True)
+                print(lines[-1], file=sys.stderr, flush=True)
     return lines
 
 
@@ -180,7 +179,7 @@ def part_meltingpot(args: argparse.Namespace) -> list[str]:
                 f"| {mp_name} | {ours} | {players} | {length:,.0f} | {reset:.2f} | {within:,.0f} "
                 f"| {whole:,.0f} | {best:,.0f} | {best / within:,.0f}x | {best / whole:,.0f}x |"
             )
-            print(lines[-1], flush=True)
+            print(lines[-1], file=sys.stderr, flush=True)
     return lines
 
 
@@ -223,7 +222,7 @@ def part_train(args: argparse.Namespace) -> list[str]:
                     f"| {n} | {n_envs} x 250 | {chunk} | {iters} | {dt:.2f} | "
                     f"{n_envs * 250 * n / dt:,.0f} |"
                 )
-                print(lines[-1], flush=True)
+                print(lines[-1], file=sys.stderr, flush=True)
     return lines
 
 
