@@ -101,3 +101,8 @@ def test_social_influence_pairs_seeds_across_rewards():
     base, infl = (next(r for r in result.runs if r.influence == v) for v in ("none", "centralised"))
     assert base.collective_curve[0] == infl.collective_curve[0]
     assert len(result.checks) == 1 and social_influence.tables(result)[0].rows
+    # the detail says how much the intrinsic reward weighed, from the run's own numbers
+    inf = next(x[6] for x in result.summary if x[1] == "centralised")
+    assert inf is not None and inf >= 0
+    paid = cfg.influence_weight * inf
+    assert f"the weighted influence reward was {paid:.2g} per agent-step" in result.checks[0].detail

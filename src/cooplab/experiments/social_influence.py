@@ -26,6 +26,7 @@ cooperation and says so; the ``full`` preset uses both games and 5 seeds.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -176,14 +177,24 @@ def run(
             eq = mean_se([o.get("equality") for o in rs])[0]
             su = mean_se([o.get("sustainability") for o in rs])[0]
             inf = mean_se([o.get("influence") for o in rs])[0]
-            stats[v] = (m, se)
+            stats[v] = (m, se, inf)
             summary.append((env, v, finite(m), finite(se), finite(eq), finite(su), finite(inf)))
-        b_m, b_se = stats["none"]
+        b_m, b_se, _ = stats["none"]
+        steps = config.n_agents * config.episode_limit  # agent-steps per episode
         for v in config.variants:
             if v == "none":
                 continue
-            m, se = stats[v]
+            m, se, inf = stats[v]
             gap, two_se = m - b_m, 2 * float(np.hypot(se, b_se))
+            # how much the intrinsic reward weighed against the environment's, per agent-step
+            paid = config.influence_weight * inf
+            share = paid / (m / steps) if m > 0 and math.isfinite(paid) else math.nan
+            weight = (
+                f"; the weighted influence reward was {paid:.2g} per agent-step"
+                + (f", {share:.1%} of the environment reward" if math.isfinite(share) else "")
+                if math.isfinite(paid)
+                else ""
+            )
             checks.append(
                 Check(
                     f"{env}: the {v} influence reward raises collective return over independent "
@@ -192,6 +203,7 @@ def run(
                     f"collective return per episode: {v} {m:.2f} +- {se:.2f}, baseline "
                     f"{b_m:.2f} +- {b_se:.2f}; difference {gap:+.2f} (2 se = {two_se:.2f}); "
                     f"{config.seeds} seeds, {config.iterations} iterations"
+                    + weight
                     + (
                         " - a quick run, far too short to show learned cooperation"
                         if config.iterations < 50
