@@ -191,7 +191,11 @@ def run(
             share = paid / (m / steps) if m > 0 and math.isfinite(paid) else math.nan
             weight = (
                 f"; the weighted influence reward was {paid:.2g} per agent-step"
-                + (f", {share:.1%} of the environment reward" if math.isfinite(share) else "")
+                + (
+                    f", {100 * share:.2g}% of the environment reward"
+                    if math.isfinite(share)
+                    else ""
+                )
                 if math.isfinite(paid)
                 else ""
             )
