@@ -106,3 +106,16 @@ def test_social_influence_pairs_seeds_across_rewards():
     assert inf is not None and inf >= 0
     paid = cfg.influence_weight * inf
     assert f"the weighted influence reward was {paid:.2g} per agent-step" in result.checks[0].detail
+
+
+def test_the_influence_reward_is_reported_against_the_environment_reward():
+    # weight 0.1 x influence 0.003 = 0.0003 per agent-step; 300 per episode of 5 x 250
+    # agent-steps = 0.24 per agent-step, so the influence reward is 0.125% of it
+    text = social_influence._influence_paid(0.1, 0.003, 300.0, 1250)
+    assert (
+        text
+        == "; the weighted influence reward was 0.0003 per agent-step, 0.12% of the environment reward"
+    )
+    # a non-positive environment reward has no meaningful share; no influence, nothing to say
+    assert "%" not in social_influence._influence_paid(0.1, 0.003, -5.0, 1250)
+    assert social_influence._influence_paid(0.1, float("nan"), 300.0, 1250) == ""

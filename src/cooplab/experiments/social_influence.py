@@ -137,6 +137,18 @@ def _params(config: Config, env: str) -> tuple[tuple[str, Any], ...]:
     return (("n_agents", config.n_agents), ("map", m), ("episode_limit", config.episode_limit))
 
 
+def _influence_paid(weight: float, influence: float, collective: float, steps: int) -> str:
+    """What the weighted influence reward paid per agent-step, and its share of the
+    environment reward (``collective`` per episode of ``steps`` agent-steps), as text."""
+    if not math.isfinite(influence):
+        return ""
+    paid = weight * influence
+    text = f"; the weighted influence reward was {paid:.2g} per agent-step"
+    if collective > 0:
+        text += f", {100 * paid * steps / collective:.2g}% of the environment reward"
+    return text
+
+
 def run(
     config: Config,
     rng: np.random.Generator,
@@ -186,19 +198,6 @@ def run(
                 continue
             m, se, inf = stats[v]
             gap, two_se = m - b_m, 2 * float(np.hypot(se, b_se))
-            # how much the intrinsic reward weighed against the environment's, per agent-step
-            paid = config.influence_weight * inf
-            share = paid / (m / steps) if m > 0 and math.isfinite(paid) else math.nan
-            weight = (
-                f"; the weighted influence reward was {paid:.2g} per agent-step"
-                + (
-                    f", {100 * share:.2g}% of the environment reward"
-                    if math.isfinite(share)
-                    else ""
-                )
-                if math.isfinite(paid)
-                else ""
-            )
             checks.append(
                 Check(
                     f"{env}: the {v} influence reward raises collective return over independent "
@@ -207,7 +206,7 @@ def run(
                     f"collective return per episode: {v} {m:.2f} +- {se:.2f}, baseline "
                     f"{b_m:.2f} +- {b_se:.2f}; difference {gap:+.2f} (2 se = {two_se:.2f}); "
                     f"{config.seeds} seeds, {config.iterations} iterations"
-                    + weight
+                    + _influence_paid(config.influence_weight, inf, m, steps)
                     + (
                         " - a quick run, far too short to show learned cooperation"
                         if config.iterations < 50
