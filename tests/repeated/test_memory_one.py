@@ -140,3 +140,14 @@ def test_stochastic_flag_follows_the_vector():
     assert MemoryOne(1, 0.5, 1, 0, 1).stochastic
     fsm = MemoryOne(1, 0, 1, 0, 1).as_fsm()
     assert fsm is not None and fsm.n_states == 2  # tit for tat: two states
+
+
+def test_a_reducible_chain_from_the_start_sums_to_one():
+    # found by hypothesis: X repeats its own move (always C from a C start), Y mixes;
+    # the matrix power drifted to a total of 0.999996 before its rows were renormalised
+    v = stationary_distribution(
+        MemoryOneSpec((1.0, 1.0, 0.0, 0.0), 1.0), MemoryOneSpec((0.875, 0.0, 0.5, 0.0), 1.0)
+    )
+    np.testing.assert_allclose(v.sum(), 1.0, atol=1e-12)
+    # X always cooperates; Y cooperates with 0.875 after CC and 0.5 after (its own) DC
+    np.testing.assert_allclose(v, [0.8, 0.2, 0.0, 0.0], atol=1e-12)

@@ -156,12 +156,15 @@ def stationary_distribution(
     power = m.copy()
     for _ in range(40):
         power = power @ power
+        # keep the rows summing to one: forty squarings otherwise compound the
+        # rounding (a row sum of 0.999996 was seen)
+        power /= power.sum(axis=1, keepdims=True)
     v = v @ power
     total = np.zeros(4)
     for _ in range(12):
         total += v
         v = v @ m
-    return total / 12
+    return total / total.sum()
 
 
 def stationary_payoffs(p: Any, q: Any, game: Any = None) -> tuple[float, float]:
