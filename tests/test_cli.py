@@ -148,3 +148,52 @@ def test_long_n_player_tables_are_cut(capsys):
     code, out, _ = run_cli(capsys, "games", "show", "arms-race", "--param", "n=9")
     assert code == 0
     assert "first 200 of 512 outcomes" in out
+
+
+def test_run_set_changes_the_preset_config(capsys, tmp_path):
+    argv = ("run", "prisoners-dilemma", "--json", "--out", str(tmp_path), "--backend", "serial")
+    code, out, _ = run_cli(capsys, *argv, "--set", "grid=11", "--set", "t_range=0,2")
+    assert code == 0
+    data = json.loads(out)
+    assert data["preset"] == "quick+set"
+    assert data["config"]["grid"] == 11 and data["config"]["t_range"] == [0.0, 2.0]
+    assert data["config"]["n_random"] == 2000  # the rest is the preset's
+    assert data["status"] == "held"
+    # a different config is a different run folder; the same --set reuses it
+    code, plain, _ = run_cli(capsys, *argv)
+    assert json.loads(plain)["run_dir"] != data["run_dir"]
+    code, again, _ = run_cli(capsys, *argv, "--set", "grid=11", "--set", "t_range=0,2")
+    assert json.loads(again)["reused"] is True
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        ("colour=red", "K one of T, R, P, S, grid"),
+        ("grid=2.5", "--set grid takes an int; got '2.5'"),
+        ("t_range=0,x", "--set t_range takes comma-separated float items"),
+        ("grid", "K=V"),
+    ],
+)
+def test_run_set_rejects_bad_items_before_running(capsys, tmp_path, item, message):
+    code, out, err = run_cli(
+        capsys, "run", "prisoners-dilemma", "--out", str(tmp_path), "--set", item
+    )
+    assert code == 2 and message in err and out == ""
+    assert not any(tmp_path.iterdir())  # nothing ran
+
+
+def test_run_set_names_the_setting_in_the_human_output(capsys, tmp_path):
+    code, out, _ = run_cli(
+        capsys,
+        "run",
+        "prisoners-dilemma",
+        "--out",
+        str(tmp_path),
+        "--no-progress",
+        "--backend",
+        "serial",
+        "--set",
+        "grid=11",
+    )
+    assert code == 0 and "the quick preset with grid=11" in out

@@ -216,6 +216,14 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run one experiment and print its result")
     run.add_argument("name", help="an experiment from `cooplab experiments`")
     run.add_argument("--json", action="store_true", help="print the result as JSON")
+    run.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="K=V",
+        help="change a field of the preset's configuration (influence_weight=1.0, "
+        "envs=harvest_v1,cleanup_v1); repeatable; an unknown K lists the fields",
+    )
     _add_run_options(run, out_default="cooplab-runs")
 
     report = sub.add_parser("report", help="run the experiments and write report.html")
@@ -599,7 +607,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from cooplab.runtime.store import Store
 
     experiment = get(args.name)
-    config = experiment.config(args.preset)
+    overrides = _experiment_overrides(experiment.config(args.preset), args.set)
     with (
         Executor(args.backend, workers=args.workers, ray_address=args.ray_address) as executor,
         _progress_bar(args, experiment.name) as bar,
@@ -607,8 +615,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         bar.label(experiment.name)
         record = run_experiment(
             experiment,
-            config,
             preset=args.preset,
+            overrides=overrides,
             seed=args.seed,
             store=Store(args.out),
             fresh=args.fresh,
@@ -622,6 +630,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         console.print(
             f"[bold]{experiment.title}[/bold] (note section {experiment.section}): {record.status}"
         )
+        if overrides:
+            changed = ", ".join(f"{k}={v!r}" for k, v in overrides.items())
+            console.print(f"  the {args.preset} preset with {changed}")
         if record.status == "smoke run":
             console.print(
                 "  the quick preset is a smoke run, too short to test the claim; "
@@ -639,6 +650,23 @@ def _cmd_run(args: argparse.Namespace) -> int:
         reused = " (reused its stored result; --fresh recomputes)" if record.reused else ""
         console.print(f"  run folder: {record.run_dir}{reused}")
     return EXIT_FAILED if record.status == "failed" else EXIT_OK
+
+
+def _experiment_overrides(config: Any, items: list[str]) -> dict[str, Any]:
+    """``--set K=V`` items as typed fields of ``config``, checked by building the new config."""
+    import dataclasses as dc
+
+    from cooplab.runtime.params import typed_assignments
+
+    if not items:
+        return {}
+    defaults = {f.name: getattr(config, f.name) for f in dc.fields(config)}
+    try:
+        values = typed_assignments(items, defaults, "--set")
+        dc.replace(config, **values)  # the config's own checks, before anything runs
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    return values
 
 
 def _cmd_report(args: argparse.Namespace) -> int:

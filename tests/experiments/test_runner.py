@@ -95,3 +95,26 @@ def test_a_smoke_quick_preset_is_reported_as_a_smoke_run_not_as_a_verdict():
     # any other preset gets the verdict of its checks
     assert run_experiment(pd, small, seed=0).status == HELD
     assert run_experiment(pd, small, preset="full", seed=0).status == HELD
+
+
+def test_overrides_change_the_preset_and_an_unknown_field_fails_the_record():
+    from cooplab.experiments.base import FAILED
+    from cooplab.experiments.runner import run_experiment
+
+    pd = get("prisoners-dilemma")
+    record = run_experiment(pd, overrides={"grid": 5, "n_random": 10})
+    assert record.preset == "quick+set" and record.status != FAILED
+    assert (record.config.grid, record.config.n_random, record.config.T) == (5, 10, 5.0)
+    bad = run_experiment(pd, preset="full", overrides={"gird": 5})
+    assert bad.status == FAILED and "no field 'gird'" in bad.error and "grid" in bad.error
+    assert bad.preset == "full+set"
+
+
+def test_a_quick_preset_with_overrides_is_still_a_smoke_run():
+    import dataclasses
+
+    from cooplab.experiments.base import SMOKE
+    from cooplab.experiments.runner import run_experiment
+
+    smoky = dataclasses.replace(get("prisoners-dilemma"), quick_is_smoke=True)
+    assert run_experiment(smoky, overrides={"grid": 5, "n_random": 10}).status == SMOKE

@@ -40,16 +40,21 @@ _TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no")
 def typed_assignments(
     items: Iterable[str], defaults: dict[str, Any], option: str
 ) -> dict[str, Any]:
-    """``K=V`` items read with the type of ``defaults[K]`` (bool, int, float or str).
+    """``K=V`` items read with the type of ``defaults[K]`` (bool, int, float, str or tuple).
 
     For setting the fields of a config dataclass from the command line; a key
     outside ``defaults`` or a value of the wrong type raises ``ValueError``
     naming the option, the key and what it takes. Dashes in keys read as
-    underscores.
+    underscores. A tuple is written comma-separated, each item read with the
+    type of the default's first item (str for an empty default); a float
+    accepts an integer (``w=10``).
 
     >>> typed_assignments(["lr=0.01", "recurrent=no", "n-steps=5"],
     ...                   {"lr": 0.1, "recurrent": True, "n_steps": 1}, "--set")
     {'lr': 0.01, 'recurrent': False, 'n_steps': 5}
+    >>> typed_assignments(["envs=harvest_v1,cleanup_v1", "sizes=2,3"],
+    ...                   {"envs": ("cleanup_v1",), "sizes": (5,)}, "--set")
+    {'envs': ('harvest_v1', 'cleanup_v1'), 'sizes': (2, 3)}
     >>> typed_assignments(["n_steps=2.5"], {"n_steps": 1}, "--set")
     Traceback (most recent call last):
     ...
@@ -63,19 +68,31 @@ def typed_assignments(
             raise ValueError(
                 f"{option} takes K=V with K one of {', '.join(defaults)}; got {item!r}"
             )
-        kind = type(defaults[key])
+        default = defaults[key]
+        kind = type(default)
         try:
-            if kind is bool:
-                if text.lower() not in _TRUE + _FALSE:
+            if isinstance(default, tuple):
+                item_kind = type(default[0]) if default else str
+                items_text = [t.strip() for t in text.split(",")]
+                if not text.strip() or any(not t for t in items_text):
                     raise ValueError(text)
-                out[key] = text.lower() in _TRUE
-            elif kind in (int, float, str):
-                out[key] = kind(text)
+                out[key] = tuple(_scalar(item_kind, t) for t in items_text)
             else:
-                raise ValueError(text)
+                out[key] = _scalar(kind, text)
         except ValueError:
-            article = "an" if kind.__name__[0] in "aeiou" else "a"
-            raise ValueError(
-                f"{option} {key} takes {article} {kind.__name__}; got {text!r}"
-            ) from None
+            if isinstance(default, tuple):
+                what = f"comma-separated {(type(default[0]) if default else str).__name__} items"
+            else:
+                what = ("an " if kind.__name__[0] in "aeiou" else "a ") + kind.__name__
+            raise ValueError(f"{option} {key} takes {what}; got {text!r}") from None
     return out
+
+
+def _scalar(kind: type, text: str) -> Any:
+    if kind is bool:
+        if text.lower() not in _TRUE + _FALSE:
+            raise ValueError(text)
+        return text.lower() in _TRUE
+    if kind in (int, float, str):
+        return kind(text)
+    raise ValueError(text)
