@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 import pytest
@@ -119,3 +120,34 @@ def test_the_influence_reward_is_reported_against_the_environment_reward():
     # a non-positive environment reward has no meaningful share; no influence, nothing to say
     assert "%" not in social_influence._influence_paid(0.1, 0.003, -5.0, 1250)
     assert social_influence._influence_paid(0.1, float("nan"), 300.0, 1250) == ""
+
+
+def test_social_influence_verdict_pairs_the_seeds(monkeypatch):
+    # Seeds differ a lot (spread ~300), the influence adds `shift` to every
+    # seed's return: unpaired, 1.0 is far inside 2 se; paired by seed it is certain.
+    from cooplab.experiments._ssd_runs import RunOutcome
+
+    def fake_train(task, shift):
+        ret = float(task.seed % 997) + (shift if task.influence != "none" else 0.0)
+        final = (("collective_return", ret), ("equality", 1.0), ("sustainability", 1.0))
+        final += (("influence", 0.0),)
+        return RunOutcome(task.env, task.influence, task.env_params, task.seed, final, (), (), ())
+
+    cfg = dataclasses.replace(social_influence.Config.quick(), seeds=5, iterations=60, last=1)
+    monkeypatch.setattr(social_influence, "train_task", lambda t: fake_train(t, 1.0))
+    (check,) = social_influence.run(cfg, as_generator(0)).checks
+    assert check.held
+    assert "paired difference +1.00 (2 se = 0.00, 5 seeds)" in check.detail
+    monkeypatch.setattr(social_influence, "train_task", lambda t: fake_train(t, 0.0))
+    (check,) = social_influence.run(cfg, as_generator(0)).checks
+    assert not check.held and "paired difference +0.00" in check.detail
+
+
+def test_paired_difference_skips_missing_and_nan_seeds():
+    nan = float("nan")
+    m, se, n = social_influence.paired_difference(
+        {1: 1.0, 2: nan, 3: 3.0}, {1: 2.0, 2: 5.0, 4: 9.0}
+    )
+    assert (m, se, n) == (1.0, 0.0, 1)
+    m, se, n = social_influence.paired_difference({1: 1.0}, {2: 1.0})
+    assert n == 0 and math.isnan(m) and math.isnan(se)

@@ -18,8 +18,9 @@ reward is not counted), equality and sustainability over the last ``last``
 iterations; mean and standard error over seeds; and the mean influence reward.
 
 Verdict, from the numbers, per environment and influence version: the claim
-holds where the influence population's mean collective return exceeds the
-baseline's by more than twice their combined standard error. The quick preset
+holds where the influence population's collective return exceeds the
+baseline's by more than twice the standard error of the difference, paired by
+seed (each variant trains from the same seeds). The quick preset
 (one small Cleanup, two seeds, a few iterations) cannot show learned
 cooperation and says so; the ``full`` preset uses both games and 5 seeds.
 """
@@ -149,6 +150,25 @@ def _influence_paid(weight: float, influence: float, collective: float, steps: i
     return text
 
 
+def paired_difference(base: dict[int, float], other: dict[int, float]) -> tuple[float, float, int]:
+    """Mean and standard error of ``other[s] - base[s]`` over the seeds both have finite.
+
+    The variants train from the same seeds (the same initial networks and
+    environment draws), so the per-seed difference is the sharper comparison;
+    with one pair the standard error is 0, with none both are NaN.
+
+    >>> paired_difference({1: 10.0, 2: 20.0, 3: 30.0}, {1: 11.0, 2: 22.0, 3: 33.0})
+    (2.0, 0.5773502691896258, 3)
+    """
+    diffs = [
+        other[s] - base[s]
+        for s in sorted(base.keys() & other.keys())
+        if math.isfinite(base[s]) and math.isfinite(other[s])
+    ]
+    m, se = mean_se(diffs)
+    return m, se, len(diffs)
+
+
 def run(
     config: Config,
     rng: np.random.Generator,
@@ -193,19 +213,32 @@ def run(
             summary.append((env, v, finite(m), finite(se), finite(eq), finite(su), finite(inf)))
         b_m, b_se, _ = stats["none"]
         steps = config.n_agents * config.episode_limit  # agent-steps per episode
+        base = {
+            o.seed: o.get("collective_return")
+            for o in outcomes
+            if o.env == env and o.influence == "none"
+        }
         for v in config.variants:
             if v == "none":
                 continue
             m, se, inf = stats[v]
-            gap, two_se = m - b_m, 2 * float(np.hypot(se, b_se))
+            gap, gap_se, pairs = paired_difference(
+                base,
+                {
+                    o.seed: o.get("collective_return")
+                    for o in outcomes
+                    if o.env == env and o.influence == v
+                },
+            )
+            two_se = 2 * gap_se
             checks.append(
                 Check(
                     f"{env}: the {v} influence reward raises collective return over independent "
                     f"learners (by more than 2 standard errors)",
                     bool(gap > two_se),
                     f"collective return per episode: {v} {m:.2f} +- {se:.2f}, baseline "
-                    f"{b_m:.2f} +- {b_se:.2f}; difference {gap:+.2f} (2 se = {two_se:.2f}); "
-                    f"{config.seeds} seeds, {config.iterations} iterations"
+                    f"{b_m:.2f} +- {b_se:.2f}; paired difference {gap:+.2f} (2 se = "
+                    f"{two_se:.2f}, {pairs} seeds); {config.iterations} iterations"
                     + _influence_paid(config.influence_weight, inf, m, steps)
                     + (
                         " - a quick run, far too short to show learned cooperation"
