@@ -52,8 +52,9 @@ def test_tragedy_scripted_references_show_the_dilemma():
         frames=2,
     )
     result = tragedy_of_the_commons.run(cfg, as_generator(0))
-    dilemma, learned = result.checks
+    dilemma, learned, grows = result.checks
     assert dilemma.held, dilemma.detail
+    assert not grows.held and "at least two numbers of agents" in grows.detail  # one N only
     assert result.best_restraint[0] >= 1
     r, g = dict(result.restrained[0]), dict(result.greedy[0])
     assert r["sustainability"] > g["sustainability"]
@@ -61,6 +62,22 @@ def test_tragedy_scripted_references_show_the_dilemma():
     names = [n for n, _ in tragedy_of_the_commons.figures(result)]
     assert names == ["harvest-by-agents", "filmstrip"]
     assert tragedy_of_the_commons.tables(result)[0].rows
+
+
+def test_tragedy_shortfall_check_reads_the_numbers():
+    check = tragedy_of_the_commons.shortfall_check
+    # 10% short at N=2, 50% short at N=5 (se 1% and 2%): grows
+    c = check([(5, 150.0, 6.0, 300.0), (2, 90.0, 1.0, 100.0)])
+    assert c.held
+    assert "N=2: 10.0% +- 1.0%, N=5: 50.0% +- 2.0%" in c.detail
+    assert "+40.0 points (2 se = 4.5)" in c.detail
+    # the same gap within noise (se 25%): not shown; a shrinking shortfall: no
+    assert not check([(2, 90.0, 1.0, 100.0), (5, 150.0, 75.0, 300.0)]).held
+    assert not check([(2, 50.0, 1.0, 100.0), (5, 270.0, 3.0, 300.0)]).held
+    # learners above the reference: a negative shortfall is still read, not hidden
+    assert "N=2: -10.0%" in check([(2, 110.0, 1.0, 100.0), (3, 100.0, 1.0, 100.0)]).detail
+    # no finite learned return for one N: too few points
+    assert not check([(2, float("nan"), 1.0, 100.0), (5, 1.0, 1.0, 3.0)]).held
 
 
 def test_scarcity_verdict_reads_the_numbers():

@@ -23,9 +23,12 @@ Verdicts, from the numbers: (1) the game is a commons dilemma: the best
 restrained policy beats the greedy one by more than 20% for every number of
 agents; (2) learned behaviour lands below the cooperative reference: for every
 number of agents the learners' mean collective return plus two standard
-errors is below the best restrained policy's. The quick preset trains for a
-few seconds, so (2) then mostly says that barely trained agents collect
-little (stated in the detail); the ``full`` preset trains for 300 iterations.
+errors is below the best restrained policy's; (3) the shortfall grows with
+the number of agents: the learners' relative shortfall ``1 - learned /
+restrained`` at the largest number of agents exceeds that at the smallest by
+more than two standard errors. The quick preset trains for a few seconds, so
+(2) and (3) then mostly say that barely trained agents collect little (stated
+in the detail); the ``full`` preset trains for 300 iterations.
 """
 
 from __future__ import annotations
@@ -179,6 +182,7 @@ def run(
     else:
         outcomes = executor.map_values(train_task, tasks, progress=progress)
     greedy, restrained, best_k, lmean, lse = [], [], [], [], []
+    gaps: list[tuple[int, float, float, float]] = []  # N, learned mean, se, restrained
     c1, c2, details1, details2 = True, True, [], []
     for n in config.agents:
         g = _scripted(config, n, 0, script_seed)
@@ -199,6 +203,7 @@ def run(
             f"restrained k={k_best} {r['collective_return']:.1f} (sustainability {r['sustainability']:.0f})"
         )
         lm, ls = ms["collective_return"]
+        gaps.append((n, lm, ls, r["collective_return"]))
         c2 &= lm + 2 * ls < r["collective_return"]
         details2.append(
             f"N={n}: learned {lm:.1f} +- {ls:.1f} vs restrained {r['collective_return']:.1f} "
@@ -207,6 +212,11 @@ def run(
         )
     progress(1, 1)
     short = config.iterations < 50
+    quick_note = (
+        " - a quick run: the agents are barely trained, so this is not yet evidence of over-harvesting"
+        if short
+        else ""
+    )
     checks = (
         Check(
             "Harvest is a commons dilemma: restraint (eating only apples with neighbours) beats "
@@ -220,12 +230,9 @@ def run(
             bool(c2),
             "; ".join(details2)
             + f" (mean +- se over {config.seeds} seeds, {config.iterations} iterations)"
-            + (
-                " - a quick run: the agents are barely trained, so this is not yet evidence of over-harvesting"
-                if short
-                else ""
-            ),
+            + quick_note,
         ),
+        shortfall_check(gaps, quick_note),
     )
     return Result(
         agents=config.agents,
@@ -236,6 +243,39 @@ def run(
         learned_mean=tuple(lmean),
         learned_se=tuple(lse),
         checks=checks,
+    )
+
+
+def shortfall_check(gaps: list[tuple[int, float, float, float]], note: str = "") -> Check:
+    """Does the learners' relative shortfall below restraint grow with the number of agents?
+
+    ``gaps``: ``(N, learned mean, learned se, restrained)`` per number of
+    agents. The shortfall is ``1 - learned / restrained`` with standard error
+    ``se / restrained`` (the scripted reference is treated as exact); the claim
+    holds when the shortfall at the largest N exceeds that at the smallest by
+    more than twice their combined standard error.
+
+    >>> shortfall_check([(2, 90.0, 2.0, 100.0), (5, 150.0, 5.0, 300.0)]).held
+    True
+    >>> shortfall_check([(2, 90.0, 2.0, 100.0), (5, 270.0, 5.0, 300.0)]).held
+    False
+    """
+    claim = (
+        "The shortfall grows with the number of agents: the learners' relative shortfall below "
+        "the restrained policy (1 - learned / restrained) is larger at the most agents than at "
+        "the fewest, by more than 2 standard errors"
+    )
+    rows = sorted((n, 1 - m / r, s / r) for n, m, s, r in gaps if r > 0 and np.isfinite(m))
+    if len(rows) < 2 or rows[0][0] == rows[-1][0]:
+        return Check(claim, False, "needs learned returns for at least two numbers of agents")
+    (n0, f0, e0), (n1, f1, e1) = rows[0], rows[-1]
+    diff, two_se = f1 - f0, 2 * float(np.hypot(e0, e1))
+    per_n = ", ".join(f"N={n}: {100 * f:.1f}% +- {100 * e:.1f}%" for n, f, e in rows)
+    return Check(
+        claim,
+        bool(diff > two_se),
+        f"shortfall {per_n}; N={n1} against N={n0}: {100 * diff:+.1f} points "
+        f"(2 se = {100 * two_se:.1f})" + note,
     )
 
 
