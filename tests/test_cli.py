@@ -65,6 +65,10 @@ def test_run_human_output(capsys, tmp_path):
     )
     assert code == 0
     assert "held: The unique Nash equilibrium is (Defect, Defect)" in out
+    assert "preset with" not in out
+    argv = ("run", "prisoners-dilemma", "--out", str(tmp_path), "--no-progress")
+    code, out, _ = run_cli(capsys, *argv, "--backend", "serial", "--set", "grid=11")
+    assert code == 0 and "the quick preset with grid=11" in out
 
 
 def test_report_writes_html(capsys, tmp_path):
@@ -181,19 +185,3 @@ def test_run_set_rejects_bad_items_before_running(capsys, tmp_path, item, messag
     )
     assert code == 2 and message in err and out == ""
     assert not any(tmp_path.iterdir())  # nothing ran
-
-
-def test_run_set_names_the_setting_in_the_human_output(capsys, tmp_path):
-    code, out, _ = run_cli(
-        capsys,
-        "run",
-        "prisoners-dilemma",
-        "--out",
-        str(tmp_path),
-        "--no-progress",
-        "--backend",
-        "serial",
-        "--set",
-        "grid=11",
-    )
-    assert code == 0 and "the quick preset with grid=11" in out
