@@ -393,6 +393,18 @@ class VectorEnv(ABC):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.spec.name!r}, num_envs={self.num_envs})"
 
+    def observe_into(self, obs: np.ndarray, state: np.ndarray) -> None:
+        """Ask for the next observation of every environment to be written into ``obs``
+        ``(B, N, *obs_shape)`` and ``state`` ``(B, *state_shape)`` (float32).
+
+        A hint, used once: environments that can render in place do (the
+        ``obs``/``state`` of the next :meth:`reset` or :meth:`step` are then these
+        arrays, unless an episode ended in it), the others ignore it. The shard
+        workers of :class:`~cooplab.envs.parallel.ShardedVectorEnv` pass their
+        shared buffers this way, which saves a copy.
+        """
+        del obs, state  # this environment renders into arrays of its own
+
     # -- for subclasses -----------------------------------------------------------------
 
     def _uniform(self, idx: np.ndarray, stream: int, n: int) -> npt.NDArray[np.float64]:

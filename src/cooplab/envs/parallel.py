@@ -164,6 +164,12 @@ def _worker_main(fd: int) -> None:
     conn.close()
 
 
+def _put(buf: dict[str, np.ndarray], field: str, x: np.ndarray) -> None:
+    """Copy ``x`` into the shared buffer ``field`` unless the environment wrote it there."""
+    if x is not buf[field]:
+        buf[field][...] = x
+
+
 def _worker(
     conn: Any,
     name: str,
@@ -207,24 +213,26 @@ def _worker(
                 if keys is not None:
                     env._keys = np.asarray(keys, np.uint64).copy()
                     env._fresh_keys = True
-                r = env.reset()
                 buf = views[k]
-                buf["obs"][...] = r.obs
-                buf["state"][...] = r.state
+                env.observe_into(buf["obs"], buf["state"])
+                r = env.reset()
+                _put(buf, "obs", r.obs)
+                _put(buf, "state", r.state)
                 buf["avail"][...] = r.avail_actions
                 conn.send(("ok", None))
             elif cmd == "step":
                 k = arg
-                s = env.step(actions)
                 buf = views[k]
-                buf["obs"][...] = s.obs
-                buf["state"][...] = s.state
-                buf["avail"][...] = s.avail_actions
+                env.observe_into(buf["obs"], buf["state"])
+                s = env.step(actions)
                 done = s.terminated | s.truncated
                 any_done = bool(done.any())
-                if any_done:
-                    buf["final_obs"][...] = s.final_obs
-                    buf["final_state"][...] = s.final_state
+                if any_done:  # first: final_obs may be the obs buffer itself
+                    _put(buf, "final_obs", s.final_obs)
+                    _put(buf, "final_state", s.final_state)
+                _put(buf, "obs", s.obs)
+                _put(buf, "state", s.state)
+                buf["avail"][...] = s.avail_actions
                 conn.send(("ok", (s.reward, s.terminated, s.truncated, s.info, any_done)))
             else:  # pragma: no cover - a programming error
                 raise ValueError(f"unknown command {cmd!r}")

@@ -127,6 +127,7 @@ class Cleanup(GridEnv):
         hits_to_tag: int = 1,
         tag_out_time: int = 0,
         strict: bool = False,
+        engine: str = "auto",
     ) -> None:
         for label, x in (
             ("depletion", depletion),
@@ -169,6 +170,7 @@ class Cleanup(GridEnv):
             hits_to_tag=hits_to_tag,
             tag_out_time=tag_out_time,
             params=params,
+            engine=engine,
         )
         self.apple_cells, self._apple_index = self._points("B")
         self.river_cells, self._river_index = self._points("HR")
@@ -187,10 +189,12 @@ class Cleanup(GridEnv):
         self.apples[idx] = False
         self.waste[idx] = self._initial_waste
 
-    def _paint(self, grid: np.ndarray, idx: np.ndarray | None) -> None:
-        rows = self._all if idx is None else idx
-        grid[:, self.apple_cells] = np.where(self.apples[rows], Code.APPLE, Code.EMPTY)
-        grid[:, self.river_cells] = np.where(self.waste[rows], Code.WASTE, Code.RIVER)
+    def _layers(self, rows: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        u8 = np.uint8
+        return [
+            (self.apple_cells, np.where(self.apples[rows], u8(Code.APPLE), u8(Code.EMPTY))),
+            (self.river_cells, np.where(self.waste[rows], u8(Code.WASTE), u8(Code.RIVER))),
+        ]
 
     def _pick_up(self, present: np.ndarray) -> np.ndarray:
         n = self.spec.n_agents

@@ -76,6 +76,7 @@ class Gathering(GridEnv):
         fire_cost: float = 0.0,
         hit_penalty: float = 0.0,
         strict: bool = False,
+        engine: str = "auto",
     ) -> None:
         if isinstance(apple_respawn, bool) or not isinstance(apple_respawn, int | np.integer):
             raise ValueError(
@@ -110,6 +111,7 @@ class Gathering(GridEnv):
             hits_to_tag=hits_to_tag,
             tag_out_time=tag_out_time,
             params=params,
+            engine=engine,
         )
         self.apple_cells, self._apple_index = self._points("A")
         self.wait = np.zeros((self.num_envs, len(self.apple_cells)), np.int64)
@@ -122,9 +124,9 @@ class Gathering(GridEnv):
     def _reset_resources(self, idx: np.ndarray) -> None:
         self.wait[idx] = 0
 
-    def _paint(self, grid: np.ndarray, idx: np.ndarray | None) -> None:
-        rows = self._all if idx is None else idx
-        grid[:, self.apple_cells] = np.where(self.wait[rows] == 0, Code.APPLE, Code.EMPTY)
+    def _layers(self, rows: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        on = self.wait[rows] == 0
+        return [(self.apple_cells, np.where(on, np.uint8(Code.APPLE), np.uint8(Code.EMPTY)))]
 
     def _pick_up(self, present: np.ndarray) -> np.ndarray:
         n = self.spec.n_agents

@@ -48,6 +48,7 @@ import numpy as np
 import numpy.typing as npt
 
 from cooplab.envs.base import EnvSpec, VectorEnv
+from cooplab.envs.ssd import _compiled
 from cooplab.envs.ssd.maps import GridMap
 
 __all__ = [
@@ -64,8 +65,28 @@ __all__ = [
     "Code",
     "GridEnv",
     "View",
+    "resolve_engine",
     "resolve_moves",
 ]
+
+ENGINES = ("auto", "numpy", "numba")
+
+
+def resolve_engine(name: str, engine: str) -> str:
+    """The engine that ``engine`` (``"auto"``, ``"numpy"`` or ``"numba"``) stands for."""
+    if engine not in ENGINES:
+        raise ValueError(f"{name}: engine must be one of {', '.join(ENGINES)}; got {engine!r}")
+    if engine == "numpy":
+        return "numpy"
+    if _compiled.available():
+        return "numba"
+    if engine == "numba":
+        raise ImportError(
+            f"{name}: engine='numba' needs numba (pip install 'cooplab[fast]'); "
+            "engine='auto' falls back to numpy"
+        )
+    return "numpy"
+
 
 # Actions, in Melting Pot's order (commons_harvest__open.py ACTION_SET), plus CLEAN.
 NOOP, FORWARD, BACKWARD, STEP_LEFT, STEP_RIGHT, TURN_LEFT, TURN_RIGHT, FIRE, CLEAN = range(9)
@@ -87,6 +108,10 @@ class Code:
 
     EMPTY, WALL, APPLE, WASTE, RIVER, STREAM, AGENT, BEAM, CLEAN_BEAM, PREY = range(10)
     N = 10
+
+
+# the codes the compiled observation kernel paints: agent, prey, beam, cleaning beam
+_BODY_CODES = np.array([Code.AGENT, Code.PREY, Code.BEAM, Code.CLEAN_BEAM], np.uint8)
 
 
 @dataclass(frozen=True)
@@ -190,6 +215,10 @@ class GridEnv(VectorEnv):
         Reward the firer pays per shot and a body hit pays per hit.
     hits_to_tag, tag_out_time
         Hits that tag a body out, and the steps it then stays out (0: never).
+    engine
+        ``"numpy"`` (whole-array operations), ``"numba"`` (the compiled kernels
+        of :mod:`cooplab.envs.ssd._compiled`, the same numbers faster; needs the
+        ``fast`` extra) or ``"auto"`` (numba when it imports).
     """
 
     name: ClassVar[str] = ""
@@ -216,6 +245,7 @@ class GridEnv(VectorEnv):
         hits_to_tag: int = 1,
         tag_out_time: int = 0,
         params: dict[str, Any] | None = None,
+        engine: str = "auto",
     ) -> None:
         view = view if view is not None else View()
         if not isinstance(view, View):
@@ -239,6 +269,7 @@ class GridEnv(VectorEnv):
                 f"{self.name}: the map has {len(gmap.spawn_points)} spawn points 'P'; "
                 f"{n_bodies} bodies need one each"
             )
+        self.engine = resolve_engine(self.name, engine)
         self.gmap, self.view = gmap, view
         self.n_bodies = n_bodies
         self.beam_length, self.beam_width = int(beam_length), int(beam_width)
@@ -274,6 +305,7 @@ class GridEnv(VectorEnv):
         self._clean_beam = np.full_like(self._beam, -1)
         self.events: dict[str, np.ndarray] = {}
         self._zero_events()
+        self._out: tuple[np.ndarray, np.ndarray] | None = None
 
     # -- geometry ---------------------------------------------------------------------
 
@@ -329,6 +361,8 @@ class GridEnv(VectorEnv):
             if ch >= 0:
                 table[code, ch] = 1.0
         self._table = table
+        # the channel each code lights (-1: none), for the compiled kernel
+        self._channel = np.where(table.any(axis=1), table.argmax(axis=1), -1).astype(np.int64)
         # the same rows as one opaque item each, so a cell's one-hot vector is copied
         # by a single 1-D gather (several times faster than np.take(table, axis=0))
         self._table_items = table.view(np.dtype((np.void, 4 * self.n_channels))).reshape(-1)
@@ -370,8 +404,15 @@ class GridEnv(VectorEnv):
     def _reset_resources(self, idx: np.ndarray) -> None:
         """Put the resources of environments ``idx`` in their starting state."""
 
+    def _layers(self, rows: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The resources of environments ``rows``: ``(cells (R,), codes (len(rows), R) uint8)``
+        pairs, painted in order over the map."""
+        return []
+
     def _paint(self, grid: np.ndarray, idx: np.ndarray | None) -> None:
         """Write the resources' codes into ``grid`` ``(len(idx), G)``."""
+        for cells, codes in self._layers(self._all if idx is None else idx):
+            grid[:, cells] = codes
 
     def _pick_up(self, present: np.ndarray) -> np.ndarray:
         """Rewards ``(B, N_agents)`` of what the agents stand on, after moving."""
@@ -460,6 +501,8 @@ class GridEnv(VectorEnv):
 
     def _observe(self, idx: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         rows = self._all if idx is None else idx
+        if self.engine == "numba":
+            return self._observe_compiled(rows)
         k, n = len(rows), self.spec.n_agents
         grid = self.render_codes(rows)
         g = grid.shape[1]
@@ -477,11 +520,77 @@ class GridEnv(VectorEnv):
         h, w = self.gmap.shape
         state = np.take(self._table_items, np.take(grid, self.interior, axis=1))
         state = state.view(np.float32).reshape(k, h, w, c)
-        avail = np.ones((k, n, self.action_count), bool)
+        return obs, state, self._avail_of(present)
+
+    def _avail_of(self, present: np.ndarray) -> np.ndarray:
+        """Available actions ``(K, n, A)`` of agents ``present`` ``(K, n)`` (absent: no-op only)."""
+        avail = np.ones((*present.shape, self.action_count), bool)
         if not present.all():
             avail &= present[:, :, None]
             avail[:, :, NOOP] = True
-        return obs, state, avail
+        return avail
+
+    def observe_into(self, obs: np.ndarray, state: np.ndarray) -> None:
+        if self.engine != "numba":
+            return
+        b, spec = self.num_envs, self.spec
+        for label, x, shape in (
+            ("obs", obs, (b, spec.n_agents, *spec.obs_shape)),
+            ("state", state, (b, *spec.state_shape)),
+        ):
+            if (
+                not isinstance(x, np.ndarray)
+                or x.shape != shape
+                or x.dtype != np.float32
+                or not x.flags.c_contiguous
+                or not x.flags.writeable
+            ):
+                raise ValueError(
+                    f"{self.name}: observe_into: {label} must be a writable C-contiguous "
+                    f"float32 array of shape {shape}"
+                )
+        self._out = (obs, state)
+
+    def _observe_compiled(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`_observe` by the compiled kernel (the same arrays)."""
+        k, n = len(rows), self.spec.n_agents
+        layers = self._layers(rows)
+        if layers:
+            cells = np.concatenate([c for c, _ in layers])
+            codes = np.concatenate([np.asarray(x, np.uint8).reshape(k, -1) for _, x in layers], 1)
+        else:
+            cells, codes = np.zeros(0, np.int64), np.zeros((k, 0), np.uint8)
+        vh, vw = self.view.shape
+        h, w = self.gmap.shape
+        c = self.n_channels
+        out, self._out = self._out, None
+        if out is not None and k == self.num_envs:
+            obs, state = out
+            obs.fill(0.0)
+            state.fill(0.0)
+        else:
+            obs = np.zeros((k, n, vh, vw, c), np.float32)
+            state = np.zeros((k, h, w, c), np.float32)
+        _compiled.observe(
+            np.ascontiguousarray(rows, np.int64),
+            self.base,
+            cells,
+            np.ascontiguousarray(codes),
+            self._beam,
+            self._clean_beam,
+            self.pos,
+            self.ori,
+            self.timeout,
+            n,
+            self._view_off,
+            self.interior,
+            self._channel,
+            c,
+            _BODY_CODES,
+            obs.reshape(-1),
+            state.reshape(-1),
+        )
+        return obs, state, self._avail_of(self.timeout[rows][:, :n] == 0)
 
     def _step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         b, n = self.num_envs, self.spec.n_agents

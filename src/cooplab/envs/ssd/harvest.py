@@ -29,7 +29,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from cooplab.envs.ssd.grid import Code, GridEnv, View
+from cooplab.envs.ssd import _compiled
+from cooplab.envs.ssd.grid import FIRE, Code, GridEnv, View
 from cooplab.envs.ssd.maps import HARVEST_LEGEND, HARVEST_MAP, parse_map
 
 __all__ = ["Harvest", "neighbour_matrix"]
@@ -53,6 +54,9 @@ def neighbour_matrix(
         raise ValueError(f"neighbourhood must be 'square' or 'disk'; got {neighbourhood!r}")
     np.fill_diagonal(near, False)
     return near.astype(np.float32)
+
+
+_APPLE, _EMPTY = np.uint8(Code.APPLE), np.uint8(Code.EMPTY)
 
 
 class Harvest(GridEnv):
@@ -107,6 +111,7 @@ class Harvest(GridEnv):
         hits_to_tag: int = 1,
         tag_out_time: int = 25,
         strict: bool = False,
+        engine: str = "auto",
     ) -> None:
         probs = np.asarray(regrowth_probs, np.float64)
         if probs.ndim != 1 or probs.size < 1 or np.any(~(probs >= 0) | (probs > 1)):
@@ -146,6 +151,7 @@ class Harvest(GridEnv):
             hits_to_tag=hits_to_tag,
             tag_out_time=tag_out_time,
             params=params,
+            engine=engine,
         )
         self.apple_cells, self._apple_index = self._points("A")
         p = len(self.apple_cells)
@@ -160,15 +166,24 @@ class Harvest(GridEnv):
         self._nb = nb
         self._full_counts = self._near.sum(axis=1).astype(np.int16)
         self.counts = np.zeros((self.num_envs, p + 1), np.int16)
+        # the compiled step follows Harvest's own rules: a subclass that changes a
+        # hook steps with numpy
+        self._plain = all(
+            getattr(type(self), hook) is getattr(Harvest, hook)
+            for hook in ("_pick_up", "_after_beams", "_grow", "_npc_actions", "_step")
+        )
+        const = _compiled.stream_constant
+        self._consts = np.array([const(0), const(1)], np.uint64)
+        self._spawn_consts = np.array([const(200 + j) for j in range(self.n_bodies)], np.uint64)
+        self._ori_consts = np.array([const(300 + j) for j in range(self.n_bodies)], np.uint64)
 
     def _reset_resources(self, idx: np.ndarray) -> None:
         self.apples[idx] = True
         self.counts[idx, :-1] = self._full_counts
         self.counts[idx, -1] = 0
 
-    def _paint(self, grid: np.ndarray, idx: np.ndarray | None) -> None:
-        rows = self._all if idx is None else idx
-        grid[:, self.apple_cells] = np.where(self.apples[rows], Code.APPLE, Code.EMPTY)
+    def _layers(self, rows: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        return [(self.apple_cells, np.where(self.apples[rows], _APPLE, _EMPTY))]
 
     def _pick_up(self, present: np.ndarray) -> np.ndarray:
         n = self.spec.n_agents
@@ -182,6 +197,53 @@ class Harvest(GridEnv):
             self._count_change(rr[eat], point[eat], -1)
         self.events["ate"] = eat.astype(np.int64)
         return eat.astype(np.float32)
+
+    def _step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if self.engine != "numba" or not self._plain:
+            return super()._step(actions)
+        b, n = self.num_envs, self.spec.n_agents
+        reward = np.empty((b, n), np.float32)
+        ev = self.events
+        for key, dtype in (("fired", bool), ("hit", np.int64), ("tagged", bool), ("out", bool)):
+            ev[key] = np.empty((b, n), dtype)
+        ev["ate"] = np.empty((b, n), np.int64)
+        _compiled.harvest_step(
+            np.ascontiguousarray(actions, np.int64),
+            self.pos,
+            self.ori,
+            self.timeout,
+            self.hits,
+            self.apples,
+            self.counts,
+            self._keys,
+            self._episode,
+            self._t,
+            self.wall,
+            self._move,
+            self._turn,
+            self._beam_off,
+            self._beam_lanes[0],
+            self.n_actions > FIRE,
+            self._apple_index,
+            self._nb,
+            self.regrowth_probs,
+            self.spawn_cells,
+            self.fire_cost,
+            self.hit_penalty,
+            self.hits_to_tag,
+            self.tag_out_time,
+            self._consts,
+            self._spawn_consts,
+            self._ori_consts,
+            reward,
+            self._beam,
+            ev["fired"],
+            ev["hit"],
+            ev["tagged"],
+            ev["out"],
+            ev["ate"],
+        )
+        return reward, np.zeros(b, bool)
 
     def _count_change(self, envs: np.ndarray, points: np.ndarray, delta: int) -> None:
         # one flat index and a value of the counts' own dtype: numpy's fast path

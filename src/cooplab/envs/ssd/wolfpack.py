@@ -69,6 +69,7 @@ class Wolfpack(GridEnv):
         view: View | None = None,
         episode_limit: int = 1000,
         strict: bool = False,
+        engine: str = "auto",
     ) -> None:
         if isinstance(capture_radius, bool) or not isinstance(capture_radius, int | np.integer):
             raise ValueError(
@@ -101,6 +102,7 @@ class Wolfpack(GridEnv):
             beam_length=0,
             beam_width=0,
             params=params,
+            engine=engine,
         )
 
     def _max_reward(self) -> float:

@@ -1,0 +1,386 @@
+"""Compiled kernels (numba) for the gridworld games: the numpy rules, fused per environment.
+
+The numpy code of :mod:`cooplab.envs.ssd.grid` and :mod:`cooplab.envs.ssd.harvest`
+steps a batch with a few dozen whole-array operations, each of which walks
+arrays of ``B x N x cells``; most of a step's time goes into building those
+large temporaries. The kernels here do the same work one environment at a
+time in plain loops, compiled by numba, on a few hundred bytes of scratch:
+
+- :func:`observe`: render the cell codes of one environment (map, resources,
+  beams, bodies) and copy each agent's rotated window and the global state out
+  of them as one-hot rows (every game);
+- :func:`harvest_step`: one step of Harvest (moves, turns, pick-ups, beams,
+  tag-outs and returns, regrowth).
+
+They follow the numpy code rule for rule, draw the same counter-based
+random numbers (:func:`cooplab.envs.base.counter_uniform`, recomputed here for
+the cells and bodies that need one), and round rewards the same way, so an
+environment gives the same numbers with either engine; the tests compare
+them step by step (``tests/envs/test_ssd_compiled.py``).
+
+numba is optional (the ``fast`` extra): :func:`available` says whether it
+imports, and the games fall back to numpy without it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+try:  # pragma: no cover - exercised by whichever engine is installed
+    import numba
+
+    _njit: Any = numba.njit(cache=True, nogil=True)
+except ImportError:  # pragma: no cover
+    numba = None
+    _njit = None
+
+__all__ = ["available", "stream_constant"]
+
+_MASK = 0xFFFFFFFFFFFFFFFF
+
+
+def available() -> bool:
+    """Whether numba imports (the compiled engine can run)."""
+    return numba is not None
+
+
+def stream_constant(stream: int) -> np.uint64:
+    """The per-stream constant of :func:`cooplab.envs.base.counter_uniform`."""
+    return np.uint64((stream * 0x94D049BB133111EB + 1) & _MASK)
+
+
+if numba is not None:
+    _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+    _M1 = np.uint64(0xBF58476D1CE4E5B9)
+    _M2 = np.uint64(0x94D049BB133111EB)
+    _S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
+    _TWO53 = 1.0 / 9007199254740992.0
+
+    @_njit
+    def _mix(z):  # type: ignore[no-untyped-def]
+        z = (z ^ (z >> _S30)) * _M1
+        z = (z ^ (z >> _S27)) * _M2
+        return z ^ (z >> _S31)
+
+    @_njit
+    def _base(key, episode, t, const):  # type: ignore[no-untyped-def]
+        """The per-environment base of ``counter_uniform`` for one step and stream."""
+        return _mix(key ^ _mix(episode * _M1 + np.uint64(t) * _GOLDEN + const))
+
+    @_njit
+    def _uniform(base, j):  # type: ignore[no-untyped-def]
+        """Number ``j`` (0-based) of the stream whose base is ``base``."""
+        bits = _mix(base + np.uint64(j + 1) * _GOLDEN)
+        return np.float64(bits >> _S11) * _TWO53
+
+    @_njit
+    def uniform_table(keys, episode, t, const, n):  # type: ignore[no-untyped-def]
+        """``counter_uniform(keys, episode, t, stream, n)`` (for the tests)."""
+        out = np.empty((keys.shape[0], n), np.float64)
+        for e in range(keys.shape[0]):
+            b = _base(keys[e], episode[e], t[e], const)
+            for j in range(n):
+                out[e, j] = _uniform(b, j)
+        return out
+
+    @_njit
+    def observe(  # type: ignore[no-untyped-def]
+        rows,
+        base,
+        layer_cells,
+        layer_codes,
+        beam,
+        clean_beam,
+        pos,
+        ori,
+        timeout,
+        n_agents,
+        view_off,
+        interior,
+        channel,
+        n_ch,
+        codes,
+        obs,
+        state,
+    ):
+        """One-hot observations and state of environments ``rows``, written into zeros.
+
+        ``obs`` is ``(K * n * V * C,)`` and ``state`` ``(K * H * W * C,)``, both
+        zero on entry (flat views of ``(K, n, rows, columns, C)`` and ``(K, H, W,
+        C)``); ``channel[code]`` is the channel of ``n_ch`` a cell code lights (-1: none).
+        ``codes`` holds the (agent, prey, beam, cleaning beam) cell codes. The
+        grid is painted as :meth:`GridEnv.render_codes` does: the map, the
+        resource layers, the beams, the cleaning beams, then the bodies; an
+        absent agent's window stays zero.
+        """
+        agent, prey, beam_code, clean_code = codes[0], codes[1], codes[2], codes[3]
+        # branch-free: a code that lights nothing writes 0.0 into channel 0 of its
+        # cell, which nothing else writes
+        lit = np.maximum(channel, 0)
+        value = (channel >= 0).astype(np.float32)
+        g = base.shape[0]
+        n_layer = layer_cells.shape[0]
+        n_bodies = pos.shape[1]
+        n_view = view_off.shape[1]
+        n_cells = interior.shape[0]
+        grid = np.empty(g, np.uint8)
+        for k in range(rows.shape[0]):
+            e = rows[k]
+            grid[:] = base
+            for r in range(n_layer):
+                grid[layer_cells[r]] = layer_codes[k, r]
+            for i in range(beam.shape[1]):
+                for m in range(beam.shape[2]):
+                    if beam[e, i, m] >= 0:
+                        grid[beam[e, i, m]] = beam_code
+            for i in range(clean_beam.shape[1]):
+                for m in range(clean_beam.shape[2]):
+                    if clean_beam[e, i, m] >= 0:
+                        grid[clean_beam[e, i, m]] = clean_code
+            for j in range(n_bodies):
+                if timeout[e, j] == 0:
+                    grid[pos[e, j]] = agent if j < n_agents else prey
+            for i in range(n_agents):
+                if timeout[e, i] != 0:
+                    continue
+                p = pos[e, i]
+                o = ori[e, i]
+                at = (k * n_agents + i) * n_view * n_ch
+                off = view_off[o]
+                for v in range(n_view):
+                    c = grid[p + off[v]]
+                    obs[at + v * n_ch + lit[c]] = value[c]
+            at = k * n_cells * n_ch
+            for m in range(n_cells):
+                c = grid[interior[m]]
+                state[at + m * n_ch + lit[c]] = value[c]
+
+    @_njit
+    def _resolve(pos_e, new, present, prio, swap, moving, back):  # type: ignore[no-untyped-def]
+        """:func:`cooplab.envs.ssd.grid.resolve_moves` for one environment, in place on ``new``."""
+        n = new.shape[0]
+        for i in range(n):
+            swap[i] = False
+            for j in range(n):
+                if j != i and present[j] and new[i] == pos_e[j] and new[j] == pos_e[i]:
+                    swap[i] = True
+        for _ in range(n + 1):
+            any_moving = False
+            for i in range(n):
+                moving[i] = new[i] != pos_e[i]
+                any_moving |= moving[i]
+            if not any_moving:
+                break
+            any_back = False
+            for i in range(n):
+                lose = False
+                if moving[i]:
+                    for j in range(n):
+                        if (
+                            j != i
+                            and present[j]
+                            and new[i] == new[j]
+                            and (not moving[j] or prio[j] > prio[i])
+                        ):
+                            lose = True
+                            break
+                back[i] = moving[i] and (lose or swap[i])
+                any_back |= back[i]
+            if not any_back:
+                break
+            for i in range(n):
+                if back[i]:
+                    new[i] = pos_e[i]
+                    swap[i] = False
+
+    @_njit
+    def harvest_step(  # type: ignore[no-untyped-def]
+        actions,
+        pos,
+        ori,
+        timeout,
+        hits,
+        apples,
+        counts,
+        keys,
+        episode,
+        t,
+        wall,
+        move,
+        turn,
+        beam_off,
+        n_lanes,
+        can_fire,
+        apple_index,
+        nb,
+        probs,
+        spawn_cells,
+        fire_cost,
+        hit_penalty,
+        hits_to_tag,
+        tag_out_time,
+        consts,
+        spawn_consts,
+        ori_consts,
+        reward,
+        beam,
+        fired,
+        hit,
+        tagged,
+        out,
+        ate,
+    ):
+        """One Harvest step of every environment, in place (see ``GridEnv._step``).
+
+        ``consts`` holds the stream constants of the move priority (stream 0)
+        and the regrowth draws (stream 1); ``spawn_consts[j]`` and
+        ``ori_consts[j]`` those of body ``j``'s return (streams ``200 + j``
+        and ``300 + j``).
+        """
+        fire_action, noop = 7, 0
+        n_envs, n_bodies = pos.shape
+        n_agents = actions.shape[1]
+        n_points = apples.shape[1]
+        n_beam = beam_off.shape[1]
+        length = n_beam // n_lanes
+        n_spawn = spawn_cells.shape[0]
+        top = probs.shape[0] - 1
+        present = np.empty(n_bodies, np.bool_)
+        a = np.empty(n_bodies, np.int64)
+        prio = np.empty(n_bodies, np.float64)
+        new = np.empty(n_bodies, np.int64)
+        swap = np.empty(n_bodies, np.bool_)
+        moving = np.empty(n_bodies, np.bool_)
+        back = np.empty(n_bodies, np.bool_)
+        returning = np.empty(n_bodies, np.bool_)
+        hit_count = np.empty(n_bodies, np.int64)
+        tag = np.empty(n_bodies, np.bool_)
+        occupied = np.empty(n_points, np.bool_)
+        grown = np.empty(n_points, np.int64)
+        free = np.empty(n_spawn, np.bool_)
+        for e in range(n_envs):
+            key, ep, te = keys[e], episode[e], t[e]
+            for j in range(n_bodies):
+                present[j] = timeout[e, j] == 0
+                a[j] = actions[e, j] if (j < n_agents and present[j]) else noop
+            # 1. moves
+            b0 = _base(key, ep, te, consts[0])
+            for j in range(n_bodies):
+                prio[j] = _uniform(b0, j)
+                p = pos[e, j] + move[a[j], ori[e, j]]
+                new[j] = pos[e, j] if wall[p] else p
+            _resolve(pos[e], new, present, prio, swap, moving, back)
+            for j in range(n_bodies):
+                pos[e, j] = new[j]
+                # 2. turns
+                ori[e, j] = (ori[e, j] + turn[a[j]]) % 4
+            # 3. pick-ups
+            for i in range(n_agents):
+                reward[e, i] = np.float32(0.0)
+                ate[e, i] = 0
+                q = apple_index[pos[e, i]]
+                if q >= 0 and present[i] and apples[e, q]:
+                    apples[e, q] = False
+                    for m in range(nb.shape[1]):
+                        counts[e, nb[q, m]] -= 1
+                    ate[e, i] = 1
+                    reward[e, i] = np.float32(1.0)
+            # 4. beams
+            for j in range(n_bodies):
+                hit_count[j] = 0
+                tag[j] = False
+            any_fired = False
+            for i in range(n_agents):
+                fired[e, i] = can_fire and a[i] == fire_action and present[i]
+                any_fired |= fired[e, i]
+                for m in range(n_beam):
+                    beam[e, i, m] = -1
+                if fired[e, i]:
+                    o = ori[e, i]
+                    for lane in range(n_lanes):
+                        for k in range(length):
+                            c = pos[e, i] + beam_off[o, lane * length + k]
+                            if wall[c]:
+                                break
+                            beam[e, i, lane * length + k] = c
+            if any_fired:
+                for j in range(n_bodies):
+                    if not present[j]:
+                        continue
+                    for i in range(n_agents):
+                        if i == j or not fired[e, i]:
+                            continue
+                        for m in range(n_beam):
+                            if beam[e, i, m] == pos[e, j]:
+                                hit_count[j] += 1
+                                break
+                for i in range(n_agents):
+                    r = np.float64(reward[e, i]) - fire_cost * np.float64(fired[e, i])
+                    reward[e, i] = np.float32(r)
+                    r = np.float64(reward[e, i]) - hit_penalty * np.float64(hit_count[i])
+                    reward[e, i] = np.float32(r)
+                if tag_out_time > 0:
+                    for j in range(n_bodies):
+                        hits[e, j] += hit_count[j]
+                        if hits[e, j] >= hits_to_tag:
+                            tag[j] = True
+                            hits[e, j] = 0
+            # tag-outs and returns
+            for j in range(n_bodies):
+                returning[j] = False
+                if not present[j]:
+                    timeout[e, j] -= 1
+                    returning[j] = timeout[e, j] == 0
+            for j in range(n_bodies):
+                if tag[j]:
+                    timeout[e, j] = tag_out_time
+            for j in range(n_bodies):
+                if not returning[j]:
+                    continue
+                bs = _base(key, ep, te, spawn_consts[j])
+                n_free = 0
+                for s in range(n_spawn):
+                    taken = False
+                    for b in range(n_bodies):
+                        if b != j and timeout[e, b] == 0 and pos[e, b] == spawn_cells[s]:
+                            taken = True
+                            break
+                    free[s] = not taken
+                    n_free += not taken
+                best, best_s = -2.0, 0
+                for s in range(n_spawn):
+                    u = _uniform(bs, s)
+                    score = u + 1.0 if (free[s] or n_free == 0) else u - 1.0
+                    if score > best:
+                        best, best_s = score, s
+                pos[e, j] = spawn_cells[best_s]
+                ori[e, j] = np.int64(np.floor(_uniform(_base(key, ep, te, ori_consts[j]), 0) * 4))
+            for i in range(n_agents):
+                hit[e, i] = hit_count[i]
+                tagged[e, i] = tag[i]
+                out[e, i] = not present[i]
+            # 5. regrowth, decided on the counts before any apple of this step grows
+            for q in range(n_points):
+                occupied[q] = False
+            for j in range(n_bodies):
+                if timeout[e, j] == 0:
+                    q = apple_index[pos[e, j]]
+                    if q >= 0:
+                        occupied[q] = True
+            bg = _base(key, ep, te, consts[1])
+            n_grown = 0
+            for q in range(n_points):
+                if apples[e, q] or occupied[q]:
+                    continue
+                c = counts[e, q]
+                prob = probs[c if c < top else top]
+                if prob > 0.0 and _uniform(bg, q) < prob:
+                    grown[n_grown] = q
+                    n_grown += 1
+            for m in range(n_grown):
+                q = grown[m]
+                apples[e, q] = True
+                for k in range(nb.shape[1]):
+                    counts[e, nb[q, k]] += 1
