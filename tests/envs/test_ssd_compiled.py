@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from cooplab.envs import make
 from cooplab.envs.base import counter_uniform
 from cooplab.envs.parallel import ShardedVectorEnv
-from cooplab.envs.ssd import Harvest, _compiled, grid
+from cooplab.envs.ssd import Cleanup, Harvest, _compiled, grid
 
 pytest.importorskip("numba")
 
@@ -34,14 +34,17 @@ CASES = [
     ("harvest_v1", {"n_agents": 2, "tag_out_time": 0, "regrowth_probs": [0.1, 0.3, 0.9]}),
     ("cleanup_v1", {}),
     ("cleanup_v1", {"tag_out_time": 2, "hit_penalty": 0.5}),
+    # apples grow and waste spawns from the start
+    ("cleanup_v1", {"depletion": 0.9, "restoration": 0.3, "apple_respawn": 0.3}),
     ("gathering_v1", {}),
     ("wolfpack_v1", {}),
 ]
 
 
-def _run_both(name: str, params: dict, seed: int, steps: int, fire: float) -> tuple[int, int]:
-    """Step both engines with the same actions; every output must agree. Returns the
-    number of hits and of episode ends seen (so a case shows it reached those rules)."""
+def _run_both(name: str, params: dict, seed: int, steps: int, fire: float) -> dict[str, int]:
+    """Step both engines with the same actions; every output must agree. Returns how
+    many hits, episode ends, cleaned cells and apples eaten were seen (so a case
+    shows it reached those rules)."""
     a = make(name, num_envs=6, seed=seed, engine="numpy", episode_limit=40, **params)
     b = make(name, num_envs=6, seed=seed, engine="numba", episode_limit=40, **params)
     assert (a.engine, b.engine) == ("numpy", "numba")
@@ -50,7 +53,7 @@ def _run_both(name: str, params: dict, seed: int, steps: int, fire: float) -> tu
         np.testing.assert_array_equal(getattr(ra, f), getattr(rb, f), err_msg=f"reset {f}")
     rng = np.random.default_rng(seed)
     n, n_act = a.spec.n_agents, a.spec.n_actions
-    hits = ends = 0
+    seen = dict.fromkeys(("hit", "ends", "cleaned", "ate"), 0)
     for t in range(steps):
         act = rng.integers(0, n_act, (6, n))
         if n_act > grid.FIRE:
@@ -65,20 +68,25 @@ def _run_both(name: str, params: dict, seed: int, steps: int, fire: float) -> tu
             np.testing.assert_array_equal(a.events[k], b.events[k], err_msg=f"step {t} {k}")
         for attr in ("pos", "ori", "timeout", "hits"):
             np.testing.assert_array_equal(getattr(a, attr), getattr(b, attr), err_msg=attr)
-        hits += int(a.events["hit"].sum())
-        ends += int((sa.terminated | sa.truncated).sum())
-    if isinstance(a, Harvest):
-        np.testing.assert_array_equal(a.apples, b.apples)
-        np.testing.assert_array_equal(a.counts, b.counts)
-    return hits, ends
+        for k in ("hit", "cleaned", "ate"):
+            seen[k] += int(a.events[k].sum())
+        seen["ends"] += int((sa.terminated | sa.truncated).sum())
+        for attr in ("apples", "counts", "waste"):
+            if hasattr(a, attr):
+                np.testing.assert_array_equal(getattr(a, attr), getattr(b, attr), err_msg=attr)
+    return seen
 
 
 @pytest.mark.parametrize(("name", "params"), CASES)
 def test_the_engines_give_the_same_numbers(name: str, params: dict) -> None:
-    hits, ends = _run_both(name, params, seed=3, steps=130, fire=0.3)
-    assert ends > 0
+    seen = _run_both(name, params, seed=3, steps=130, fire=0.3)
+    assert seen["ends"] > 0
     if name != "wolfpack_v1":  # Wolfpack has no beam
-        assert hits > 0
+        assert seen["hit"] > 0
+    if name != "cleanup_v1" or "depletion" in params:  # Cleanup's map starts barren
+        assert seen["ate"] > 0
+    if name == "cleanup_v1":
+        assert seen["cleaned"] > 0
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -102,6 +110,20 @@ def test_harvest_engines_agree_on_any_setting(
     _run_both("harvest_v1", params, seed=seed, steps=50, fire=fire)
 
 
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**32),
+    n_agents=st.integers(1, 6),
+    depletion=st.sampled_from([0.4, 0.7, 1.0]),
+    tag_out_time=st.integers(0, 3),
+)
+def test_cleanup_engines_agree_on_any_setting(
+    seed: int, n_agents: int, depletion: float, tag_out_time: int
+) -> None:
+    params = {"n_agents": n_agents, "depletion": depletion, "tag_out_time": tag_out_time}
+    _run_both("cleanup_v1", params, seed=seed, steps=50, fire=0.2)
+
+
 def test_the_compiled_random_numbers_are_counter_uniform() -> None:
     rng = np.random.default_rng(0)
     keys = rng.integers(0, 2**63, 9, dtype=np.uint64)
@@ -110,6 +132,15 @@ def test_the_compiled_random_numbers_are_counter_uniform() -> None:
     for stream in (0, 1, 201, 307):
         got = _compiled.uniform_table(keys, episode, t, _compiled.stream_constant(stream), 13)
         np.testing.assert_array_equal(got, counter_uniform(keys, episode, t, stream, 13))
+
+
+def test_a_cleanup_subclass_that_changes_a_rule_steps_with_numpy() -> None:
+    class NoWaste(Cleanup):
+        def _grow(self, present: np.ndarray) -> None:
+            pass
+
+    assert not NoWaste(num_envs=1, engine="numba")._plain
+    assert Cleanup(num_envs=1, engine="numba")._plain
 
 
 def test_a_harvest_subclass_that_changes_a_rule_steps_with_numpy() -> None:

@@ -196,6 +196,187 @@ if numba is not None:
                     swap[i] = False
 
     @_njit
+    def _move(  # type: ignore[no-untyped-def]
+        e, actions, pos, ori, timeout, key, ep, te, wall, move, turn, const, w, f
+    ):
+        """Presence, effective actions, moves and turns of environment ``e`` (steps 1-2).
+
+        ``w`` is the per-body scratch ``(3, n_bodies)`` int64 (rows: action,
+        new cell, hit count) and ``f`` the ``(6, n_bodies)`` bool one (present,
+        swap, moving, back, returning, tagged).
+        """
+        n_bodies = pos.shape[1]
+        n_agents = actions.shape[1]
+        present, a, new = f[0], w[0], w[1]
+        prio = np.empty(n_bodies, np.float64)
+        b0 = _base(key, ep, te, const)
+        for j in range(n_bodies):
+            present[j] = timeout[e, j] == 0
+            a[j] = actions[e, j] if (j < n_agents and present[j]) else 0
+            prio[j] = _uniform(b0, j)
+            p = pos[e, j] + move[a[j], ori[e, j]]
+            new[j] = pos[e, j] if wall[p] else p
+        _resolve(pos[e], new, present, prio, f[1], f[2], f[3])
+        for j in range(n_bodies):
+            pos[e, j] = new[j]
+            ori[e, j] = (ori[e, j] + turn[a[j]]) % 4
+
+    @_njit
+    def _fire(  # type: ignore[no-untyped-def]
+        e,
+        w,
+        f,
+        pos,
+        ori,
+        hits,
+        wall,
+        beam_off,
+        n_lanes,
+        can_fire,
+        fire_cost,
+        hit_penalty,
+        hits_to_tag,
+        tag_out_time,
+        reward,
+        beam,
+        fired,
+    ):
+        """The firing beams of environment ``e`` (step 4): cells, hits, fines, tags."""
+        present, a, hit_count, tag = f[0], w[0], w[2], f[5]
+        n_bodies = pos.shape[1]
+        n_agents = reward.shape[1]
+        n_beam = beam_off.shape[1]
+        length = n_beam // n_lanes
+        for j in range(n_bodies):
+            hit_count[j] = 0
+            tag[j] = False
+        any_fired = False
+        for i in range(n_agents):
+            fired[e, i] = can_fire and a[i] == 7 and present[i]
+            any_fired |= fired[e, i]
+            for m in range(n_beam):
+                beam[e, i, m] = -1
+            if fired[e, i]:
+                o = ori[e, i]
+                for lane in range(n_lanes):
+                    for k in range(length):
+                        c = pos[e, i] + beam_off[o, lane * length + k]
+                        if wall[c]:
+                            break
+                        beam[e, i, lane * length + k] = c
+        if not any_fired:
+            return
+        for j in range(n_bodies):
+            if not present[j]:
+                continue
+            for i in range(n_agents):
+                if i == j or not fired[e, i]:
+                    continue
+                for m in range(n_beam):
+                    if beam[e, i, m] == pos[e, j]:
+                        hit_count[j] += 1
+                        break
+        # rounded as numpy does: float64 arithmetic, stored as float32
+        for i in range(n_agents):
+            r = np.float64(reward[e, i]) - fire_cost * np.float64(fired[e, i])
+            reward[e, i] = np.float32(r)
+            r = np.float64(reward[e, i]) - hit_penalty * np.float64(hit_count[i])
+            reward[e, i] = np.float32(r)
+        if tag_out_time > 0:
+            for j in range(n_bodies):
+                hits[e, j] += hit_count[j]
+                if hits[e, j] >= hits_to_tag:
+                    tag[j] = True
+                    hits[e, j] = 0
+
+    @_njit
+    def _come_back(  # type: ignore[no-untyped-def]
+        e,
+        w,
+        f,
+        pos,
+        ori,
+        timeout,
+        key,
+        ep,
+        te,
+        spawn_cells,
+        tag_out_time,
+        spawn_consts,
+        ori_consts,
+        hit,
+        tagged,
+        out,
+    ):
+        """Tag-outs and returns of environment ``e``; the step's events."""
+        present, returning, hit_count, tag = f[0], f[4], w[2], f[5]
+        n_bodies = pos.shape[1]
+        n_agents = hit.shape[1]
+        n_spawn = spawn_cells.shape[0]
+        for j in range(n_bodies):
+            returning[j] = False
+            if not present[j]:
+                timeout[e, j] -= 1
+                returning[j] = timeout[e, j] == 0
+        for j in range(n_bodies):
+            if tag[j]:
+                timeout[e, j] = tag_out_time
+        for j in range(n_bodies):
+            if not returning[j]:
+                continue
+            bs = _base(key, ep, te, spawn_consts[j])
+            n_free = 0
+            for s in range(n_spawn):
+                n_free += _spawn_free(e, j, s, pos, timeout, spawn_cells)
+            best, best_s = -2.0, 0
+            for s in range(n_spawn):
+                u = _uniform(bs, s)
+                free = n_free == 0 or _spawn_free(e, j, s, pos, timeout, spawn_cells)
+                score = u + 1.0 if free else u - 1.0
+                if score > best:  # the first of equal scores, as argmax
+                    best, best_s = score, s
+            pos[e, j] = spawn_cells[best_s]
+            ori[e, j] = np.int64(np.floor(_uniform(_base(key, ep, te, ori_consts[j]), 0) * 4))
+        for i in range(n_agents):
+            hit[e, i] = hit_count[i]
+            tagged[e, i] = tag[i]
+            out[e, i] = not present[i]
+
+    @_njit
+    def _spawn_free(e, j, s, pos, timeout, spawn_cells):  # type: ignore[no-untyped-def]
+        """No present body other than ``j`` stands on spawn point ``s``."""
+        for b in range(pos.shape[1]):
+            if b != j and timeout[e, b] == 0 and pos[e, b] == spawn_cells[s]:
+                return False
+        return True
+
+    @_njit
+    def _eat(e, f, pos, apple_index, apples, reward, ate):  # type: ignore[no-untyped-def]
+        """Pick-ups of environment ``e`` (step 3); returns how many apples were eaten."""
+        present = f[0]
+        eaten = 0
+        for i in range(reward.shape[1]):
+            reward[e, i] = np.float32(0.0)
+            ate[e, i] = 0
+            q = apple_index[pos[e, i]]
+            if q >= 0 and present[i] and apples[e, q]:
+                apples[e, q] = False
+                ate[e, i] = 1
+                reward[e, i] = np.float32(1.0)
+                eaten += 1
+        return eaten
+
+    @_njit
+    def _occupy(e, pos, timeout, apple_index, occupied):  # type: ignore[no-untyped-def]
+        """Apple points a present body stands on (after the returns)."""
+        occupied[:] = False
+        for j in range(pos.shape[1]):
+            if timeout[e, j] == 0:
+                q = apple_index[pos[e, j]]
+                if q >= 0:
+                    occupied[q] = True
+
+    @_njit
     def harvest_step(  # type: ignore[no-untyped-def]
         actions,
         pos,
@@ -239,136 +420,32 @@ if numba is not None:
         ``ori_consts[j]`` those of body ``j``'s return (streams ``200 + j``
         and ``300 + j``).
         """
-        fire_action, noop = 7, 0
         n_envs, n_bodies = pos.shape
-        n_agents = actions.shape[1]
         n_points = apples.shape[1]
-        n_beam = beam_off.shape[1]
-        length = n_beam // n_lanes
-        n_spawn = spawn_cells.shape[0]
         top = probs.shape[0] - 1
-        present = np.empty(n_bodies, np.bool_)
-        a = np.empty(n_bodies, np.int64)
-        prio = np.empty(n_bodies, np.float64)
-        new = np.empty(n_bodies, np.int64)
-        swap = np.empty(n_bodies, np.bool_)
-        moving = np.empty(n_bodies, np.bool_)
-        back = np.empty(n_bodies, np.bool_)
-        returning = np.empty(n_bodies, np.bool_)
-        hit_count = np.empty(n_bodies, np.int64)
-        tag = np.empty(n_bodies, np.bool_)
+        w = np.zeros((3, n_bodies), np.int64)
+        f = np.zeros((6, n_bodies), np.bool_)
         occupied = np.empty(n_points, np.bool_)
         grown = np.empty(n_points, np.int64)
-        free = np.empty(n_spawn, np.bool_)
         for e in range(n_envs):
             key, ep, te = keys[e], episode[e], t[e]
-            for j in range(n_bodies):
-                present[j] = timeout[e, j] == 0
-                a[j] = actions[e, j] if (j < n_agents and present[j]) else noop
-            # 1. moves
-            b0 = _base(key, ep, te, consts[0])
-            for j in range(n_bodies):
-                prio[j] = _uniform(b0, j)
-                p = pos[e, j] + move[a[j], ori[e, j]]
-                new[j] = pos[e, j] if wall[p] else p
-            _resolve(pos[e], new, present, prio, swap, moving, back)
-            for j in range(n_bodies):
-                pos[e, j] = new[j]
-                # 2. turns
-                ori[e, j] = (ori[e, j] + turn[a[j]]) % 4
-            # 3. pick-ups
-            for i in range(n_agents):
-                reward[e, i] = np.float32(0.0)
-                ate[e, i] = 0
-                q = apple_index[pos[e, i]]
-                if q >= 0 and present[i] and apples[e, q]:
-                    apples[e, q] = False
-                    for m in range(nb.shape[1]):
-                        counts[e, nb[q, m]] -= 1
-                    ate[e, i] = 1
-                    reward[e, i] = np.float32(1.0)
-            # 4. beams
-            for j in range(n_bodies):
-                hit_count[j] = 0
-                tag[j] = False
-            any_fired = False
-            for i in range(n_agents):
-                fired[e, i] = can_fire and a[i] == fire_action and present[i]
-                any_fired |= fired[e, i]
-                for m in range(n_beam):
-                    beam[e, i, m] = -1
-                if fired[e, i]:
-                    o = ori[e, i]
-                    for lane in range(n_lanes):
-                        for k in range(length):
-                            c = pos[e, i] + beam_off[o, lane * length + k]
-                            if wall[c]:
-                                break
-                            beam[e, i, lane * length + k] = c
-            if any_fired:
-                for j in range(n_bodies):
-                    if not present[j]:
-                        continue
-                    for i in range(n_agents):
-                        if i == j or not fired[e, i]:
-                            continue
-                        for m in range(n_beam):
-                            if beam[e, i, m] == pos[e, j]:
-                                hit_count[j] += 1
-                                break
-                for i in range(n_agents):
-                    r = np.float64(reward[e, i]) - fire_cost * np.float64(fired[e, i])
-                    reward[e, i] = np.float32(r)
-                    r = np.float64(reward[e, i]) - hit_penalty * np.float64(hit_count[i])
-                    reward[e, i] = np.float32(r)
-                if tag_out_time > 0:
-                    for j in range(n_bodies):
-                        hits[e, j] += hit_count[j]
-                        if hits[e, j] >= hits_to_tag:
-                            tag[j] = True
-                            hits[e, j] = 0
-            # tag-outs and returns
-            for j in range(n_bodies):
-                returning[j] = False
-                if not present[j]:
-                    timeout[e, j] -= 1
-                    returning[j] = timeout[e, j] == 0
-            for j in range(n_bodies):
-                if tag[j]:
-                    timeout[e, j] = tag_out_time
-            for j in range(n_bodies):
-                if not returning[j]:
-                    continue
-                bs = _base(key, ep, te, spawn_consts[j])
-                n_free = 0
-                for s in range(n_spawn):
-                    taken = False
-                    for b in range(n_bodies):
-                        if b != j and timeout[e, b] == 0 and pos[e, b] == spawn_cells[s]:
-                            taken = True
-                            break
-                    free[s] = not taken
-                    n_free += not taken
-                best, best_s = -2.0, 0
-                for s in range(n_spawn):
-                    u = _uniform(bs, s)
-                    score = u + 1.0 if (free[s] or n_free == 0) else u - 1.0
-                    if score > best:
-                        best, best_s = score, s
-                pos[e, j] = spawn_cells[best_s]
-                ori[e, j] = np.int64(np.floor(_uniform(_base(key, ep, te, ori_consts[j]), 0) * 4))
-            for i in range(n_agents):
-                hit[e, i] = hit_count[i]
-                tagged[e, i] = tag[i]
-                out[e, i] = not present[i]
+            _move(e, actions, pos, ori, timeout, key, ep, te, wall, move, turn, consts[0], w, f)
+            if _eat(e, f, pos, apple_index, apples, reward, ate):
+                for i in range(reward.shape[1]):
+                    if ate[e, i]:
+                        q = apple_index[pos[e, i]]
+                        for m in range(nb.shape[1]):
+                            counts[e, nb[q, m]] -= 1
+            _fire(
+                e, w, f, pos, ori, hits, wall, beam_off, n_lanes, can_fire, fire_cost,
+                hit_penalty, hits_to_tag, tag_out_time, reward, beam, fired,
+            )  # fmt: skip
+            _come_back(
+                e, w, f, pos, ori, timeout, key, ep, te, spawn_cells, tag_out_time,
+                spawn_consts, ori_consts, hit, tagged, out,
+            )  # fmt: skip
             # 5. regrowth, decided on the counts before any apple of this step grows
-            for q in range(n_points):
-                occupied[q] = False
-            for j in range(n_bodies):
-                if timeout[e, j] == 0:
-                    q = apple_index[pos[e, j]]
-                    if q >= 0:
-                        occupied[q] = True
+            _occupy(e, pos, timeout, apple_index, occupied)
             bg = _base(key, ep, te, consts[1])
             n_grown = 0
             for q in range(n_points):
@@ -384,3 +461,126 @@ if numba is not None:
                 apples[e, q] = True
                 for k in range(nb.shape[1]):
                     counts[e, nb[q, k]] += 1
+
+    @_njit
+    def cleanup_step(  # type: ignore[no-untyped-def]
+        actions,
+        pos,
+        ori,
+        timeout,
+        hits,
+        apples,
+        waste,
+        keys,
+        episode,
+        t,
+        wall,
+        move,
+        turn,
+        beam_off,
+        n_lanes,
+        apple_index,
+        river_index,
+        spawn_cells,
+        fire_cost,
+        hit_penalty,
+        hits_to_tag,
+        tag_out_time,
+        depletion,
+        restoration,
+        apple_respawn,
+        waste_spawn,
+        consts,
+        spawn_consts,
+        ori_consts,
+        reward,
+        beam,
+        clean_beam,
+        fired,
+        hit,
+        tagged,
+        out,
+        ate,
+        cleaned,
+    ):
+        """One Cleanup step of every environment, in place (see ``Cleanup``).
+
+        ``consts`` holds the stream constants of streams 0-3 (move priority,
+        apple growth, whether waste spawns, where).
+        """
+        n_envs, n_bodies = pos.shape
+        n_agents = actions.shape[1]
+        n_points = apples.shape[1]
+        n_river = waste.shape[1]
+        n_beam = beam_off.shape[1]
+        length = n_beam // n_lanes
+        w = np.zeros((3, n_bodies), np.int64)
+        f = np.zeros((6, n_bodies), np.bool_)
+        occupied = np.empty(n_points, np.bool_)
+        to_clean = np.empty(n_agents * n_lanes, np.int64)
+        span = depletion - restoration
+        for e in range(n_envs):
+            key, ep, te = keys[e], episode[e], t[e]
+            _move(e, actions, pos, ori, timeout, key, ep, te, wall, move, turn, consts[0], w, f)
+            _eat(e, f, pos, apple_index, apples, reward, ate)
+            _fire(
+                e, w, f, pos, ori, hits, wall, beam_off, n_lanes, True, fire_cost,
+                hit_penalty, hits_to_tag, tag_out_time, reward, beam, fired,
+            )  # fmt: skip
+            # 5. cleaning: each lane stops at (and cleans) its first waste cell,
+            # judged on the waste before anyone cleans this step
+            present, a = f[0], w[0]
+            n_clean = 0
+            for i in range(n_agents):
+                cleaned[e, i] = 0
+                for m in range(n_beam):
+                    clean_beam[e, i, m] = -1
+                if not (a[i] == 8 and present[i]):
+                    continue
+                o = ori[e, i]
+                for lane in range(n_lanes):
+                    for k in range(length):
+                        c = pos[e, i] + beam_off[o, lane * length + k]
+                        if wall[c]:
+                            break
+                        clean_beam[e, i, lane * length + k] = c
+                        r = river_index[c]
+                        if r >= 0 and waste[e, r]:
+                            to_clean[n_clean] = r
+                            n_clean += 1
+                            cleaned[e, i] += 1
+                            break
+            for m in range(n_clean):
+                waste[e, to_clean[m]] = False
+            _come_back(
+                e, w, f, pos, ori, timeout, key, ep, te, spawn_cells, tag_out_time,
+                spawn_consts, ori_consts, hit, tagged, out,
+            )  # fmt: skip
+            # 6. growth and waste, from the density after the cleaning
+            dirty = 0
+            for r in range(n_river):
+                dirty += waste[e, r]
+            d = np.float64(dirty) / n_river
+            if d >= depletion:
+                apple_p, waste_p = 0.0, 0.0
+            elif d <= restoration:
+                apple_p, waste_p = apple_respawn, waste_spawn
+            else:
+                apple_p, waste_p = (1 - (d - restoration) / span) * apple_respawn, waste_spawn
+            _occupy(e, pos, timeout, apple_index, occupied)
+            if apple_p > 0.0:
+                bg = _base(key, ep, te, consts[1])
+                for q in range(n_points):
+                    if not apples[e, q] and not occupied[q] and _uniform(bg, q) < apple_p:
+                        apples[e, q] = True
+            free = n_river - dirty
+            if free > 0:
+                u1 = _uniform(_base(key, ep, te, consts[2]), 0)
+                if u1 < 1.0 - (1.0 - waste_p) ** np.float64(free):
+                    b3 = _base(key, ep, te, consts[3])
+                    best, where = -1.0, 0
+                    for r in range(n_river):
+                        score = _uniform(b3, r) + 1.0 if not waste[e, r] else 0.0
+                        if score > best:  # the first of equal scores, as argmax
+                            best, where = score, r
+                    waste[e, where] = True
