@@ -8,7 +8,9 @@ and global states computed every step. An *environment step* is one step of
 one environment (all its agents act); agent-steps are that times the agents.
 ``--workers 1 2`` times the batch in this process and sharded over two worker
 processes (:class:`cooplab.envs.parallel.ShardedVectorEnv`, one shard per
-core).
+core). ``--engines numpy numba`` times both engines of the games (whole-array
+numpy, and the compiled kernels of the ``fast`` extra, which give the same
+numbers; ``numba`` is left out where it does not import).
 
 Part ``meltingpot``: Melting Pot's ``commons_harvest__open`` and ``clean_up``
 substrates with random actions in the same process, with 5 and 7 players
@@ -94,20 +96,31 @@ def time_env(
 def part_envs(args: argparse.Namespace) -> list[str]:
     lines = ["## cooplab environments, random actions (observations and states every step)", ""]
     lines.append(
-        "| environment | agents | batch B | processes | env steps/s | agent-steps/s "
+        "| environment | agents | engine | batch B | processes | env steps/s | agent-steps/s "
         "| env steps per CPU-s of the main process |"
     )
-    lines.append("|---|---|---|---|---|---|---|")
+    lines.append("|---|---|---|---|---|---|---|---|")
     for name in ("harvest_v1", "cleanup_v1"):
-        for b in args.batch:
-            for w in args.workers:
-                if w > b:
-                    continue
-                steps = max(args.min_steps // b, 20) if not args.quick else max(2000 // b, 5)
-                sps, asps, cps = time_env(name, b, steps, workers=w)
-                lines.append(f"| {name} | 5 | {b} | {w} | {sps:,.0f} | {asps:,.0f} | {cps:,.0f} |")
-                print(lines[-1], file=sys.stderr, flush=True)
+        for engine in engines(args):
+            for b in args.batch:
+                for w in args.workers:
+                    if w > b:
+                        continue
+                    steps = max(args.min_steps // b, 20) if not args.quick else max(2000 // b, 5)
+                    sps, asps, cps = time_env(name, b, steps, workers=w, engine=engine)
+                    lines.append(
+                        f"| {name} | 5 | {engine} | {b} | {w} | {sps:,.0f} | {asps:,.0f} "
+                        f"| {cps:,.0f} |"
+                    )
+                    print(lines[-1], file=sys.stderr, flush=True)
     return lines
+
+
+def engines(args: argparse.Namespace) -> list[str]:
+    """The engines asked for that can run here."""
+    from cooplab.envs.ssd import _compiled
+
+    return [e for e in args.engines if e != "numba" or _compiled.available()]
 
 
 def time_meltingpot(substrate: object, name: str, players: int, episodes: int) -> tuple:
@@ -157,8 +170,9 @@ def part_meltingpot(args: argparse.Namespace) -> list[str]:
         "",
         "| substrate | cooplab | players | Melting Pot episode (steps) | Melting Pot reset (s) "
         "| Melting Pot env steps/s, within episodes | Melting Pot env steps/s, whole episodes "
-        "| cooplab env steps/s | ratio, within episodes | ratio, whole episodes |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| cooplab engine | cooplab env steps/s | ratio, within episodes "
+        "| ratio, whole episodes |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     pairs = (("commons_harvest__open", "harvest_v1"), ("clean_up", "cleanup_v1"))
     for mp_name, ours in pairs:
@@ -170,16 +184,18 @@ def part_meltingpot(args: argparse.Namespace) -> list[str]:
 
             limit = make(ours, num_envs=1, n_agents=players).spec.episode_limit
             n_steps = 5 if args.quick else limit
-            best = max(
-                time_env(ours, b, n_steps, workers=w, n_agents=players)[0]
-                for w in sorted(set(args.workers))
-                if w <= b
-            )
-            lines.append(
-                f"| {mp_name} | {ours} | {players} | {length:,.0f} | {reset:.2f} | {within:,.0f} "
-                f"| {whole:,.0f} | {best:,.0f} | {best / within:,.0f}x | {best / whole:,.0f}x |"
-            )
-            print(lines[-1], file=sys.stderr, flush=True)
+            for engine in engines(args):
+                best = max(
+                    time_env(ours, b, n_steps, workers=w, n_agents=players, engine=engine)[0]
+                    for w in sorted(set(args.workers))
+                    if w <= b
+                )
+                lines.append(
+                    f"| {mp_name} | {ours} | {players} | {length:,.0f} | {reset:.2f} "
+                    f"| {within:,.0f} | {whole:,.0f} | {engine} | {best:,.0f} "
+                    f"| {best / within:,.0f}x | {best / whole:,.0f}x |"
+                )
+                print(lines[-1], file=sys.stderr, flush=True)
     return lines
 
 
@@ -201,14 +217,22 @@ def part_train(args: argparse.Namespace) -> list[str]:
         "environment, 3 PPO epochs), after one iteration of warm-up; chunk: the "
         "update's sequence length (0: whole episodes).",
         "",
-        "| agents | num_envs x episode | chunk | iterations | s / iteration | agent-steps/s |",
-        "|---|---|---|---|---|---|",
+        "| agents | num_envs x episode | chunk | engine | iterations | s / iteration "
+        "| agent-steps/s |",
+        "|---|---|---|---|---|---|---|",
     ]
     for n in args.agents:
         for n_envs in (16, 64):
-            for chunk in (25, 0):
+            # whole-episode updates only with the default engine
+            runs = [(25, e) for e in engines(args)] + [(0, "auto")]
+            for chunk, engine in runs:
                 venv = make(
-                    "harvest_v1", num_envs=n_envs, n_agents=n, map=HARVEST_MAP, episode_limit=250
+                    "harvest_v1",
+                    num_envs=n_envs,
+                    n_agents=n,
+                    map=HARVEST_MAP,
+                    episode_limit=250,
+                    engine=engine,
                 )
                 cfg = PopulationConfig(agents=(AgentConfig(chunk=chunk),))
                 pop = Population(venv.spec, cfg, seed=0)
@@ -219,7 +243,7 @@ def part_train(args: argparse.Namespace) -> list[str]:
                     pop.update(pop.collect(venv, gen))
                 dt = (time.perf_counter() - t0) / iters
                 lines.append(
-                    f"| {n} | {n_envs} x 250 | {chunk} | {iters} | {dt:.2f} | "
+                    f"| {n} | {n_envs} x 250 | {chunk} | {venv.engine} | {iters} | {dt:.2f} | "
                     f"{n_envs * 250 * n / dt:,.0f} |"
                 )
                 print(lines[-1], file=sys.stderr, flush=True)
@@ -242,6 +266,13 @@ def main(argv: list[str] | None = None) -> None:
         type=int,
         default=[1, 2],
         help="processes stepping cooplab's batch (1: one process; 2: one shard per core)",
+    )
+    p.add_argument(
+        "--engines",
+        nargs="+",
+        choices=["numpy", "numba"],
+        default=["numpy", "numba"],
+        help="engines of cooplab's games to time (numba: where it imports)",
     )
     p.add_argument(
         "--players", nargs="+", type=int, default=[5, 7], help="players for the Melting Pot part"
