@@ -86,6 +86,26 @@ if numba is not None:
         return out
 
     @_njit
+    def _rows(dst, at, table, cells, grid, m):  # type: ignore[no-untyped-def]
+        """Copy the table row of the code at each of ``cells`` of ``grid`` to ``dst``
+        from ``at`` on, ``m`` units each (the common widths unrolled: a call per
+        cell would cost more than the copy)."""
+        if m == 1:
+            for v in range(cells.shape[0]):
+                dst[at + v] = table[grid[cells[v]], 0]
+        elif m == 3:
+            for v in range(cells.shape[0]):
+                c = grid[cells[v]]
+                dst[at + 3 * v] = table[c, 0]
+                dst[at + 3 * v + 1] = table[c, 1]
+                dst[at + 3 * v + 2] = table[c, 2]
+        else:
+            for v in range(cells.shape[0]):
+                c = grid[cells[v]]
+                for x in range(m):
+                    dst[at + m * v + x] = table[c, x]
+
+    @_njit
     def observe(  # type: ignore[no-untyped-def]
         rows,
         base,
@@ -99,63 +119,65 @@ if numba is not None:
         n_agents,
         view_off,
         interior,
-        channel,
-        n_ch,
+        table,
         codes,
         obs,
         state,
     ):
-        """One-hot observations and state of environments ``rows``, written into zeros.
+        """Observations and states of environments ``rows``.
 
-        ``obs`` is ``(K * n * V * C,)`` and ``state`` ``(K * H * W * C,)``, both
-        zero on entry (flat views of ``(K, n, rows, columns, C)`` and ``(K, H, W,
-        C)``); ``channel[code]`` is the channel of ``n_ch`` a cell code lights (-1: none).
-        ``codes`` holds the (agent, prey, beam, cleaning beam) cell codes. The
-        grid is painted as :meth:`GridEnv.render_codes` does: the map, the
-        resource layers, the beams, the cleaning beams, then the bodies; an
-        absent agent's window stays zero.
+        ``table`` holds each cell code's one-hot row (and an all-zero row for
+        an absent agent's view) as ``m`` opaque units (a 16-, 8- or 4-byte
+        type), and ``obs`` (``K * n * V * m``) and ``state`` (``K * H * W * m``)
+        are flat views, in those units, of ``(K, n, rows, columns, C)`` and
+        ``(K, H, W, C)`` float32: a cell is copied as one to three moves, not
+        ``C`` stores. ``codes`` holds the (agent, prey, beam, cleaning beam,
+        absent) codes. The grid is painted as :meth:`GridEnv.render_codes`
+        does: the map, the resource layers, the beams, the cleaning beams, then
+        the bodies.
         """
         agent, prey, beam_code, clean_code = codes[0], codes[1], codes[2], codes[3]
-        # branch-free: a code that lights nothing writes 0.0 into channel 0 of its
-        # cell, which nothing else writes
-        lit = np.maximum(channel, 0)
-        value = (channel >= 0).astype(np.float32)
+        absent = codes[4]
         g = base.shape[0]
         n_layer = layer_cells.shape[0]
         n_bodies = pos.shape[1]
         n_view = view_off.shape[1]
         n_cells = interior.shape[0]
+        m = table.shape[1]
         grid = np.empty(g, np.uint8)
+        cells = np.empty(n_view, np.int64)
         for k in range(rows.shape[0]):
             e = rows[k]
             grid[:] = base
             for r in range(n_layer):
                 grid[layer_cells[r]] = layer_codes[k, r]
             for i in range(beam.shape[1]):
-                for m in range(beam.shape[2]):
-                    if beam[e, i, m] >= 0:
-                        grid[beam[e, i, m]] = beam_code
+                for q in range(beam.shape[2]):
+                    if beam[e, i, q] >= 0:
+                        grid[beam[e, i, q]] = beam_code
             for i in range(clean_beam.shape[1]):
-                for m in range(clean_beam.shape[2]):
-                    if clean_beam[e, i, m] >= 0:
-                        grid[clean_beam[e, i, m]] = clean_code
+                for q in range(clean_beam.shape[2]):
+                    if clean_beam[e, i, q] >= 0:
+                        grid[clean_beam[e, i, q]] = clean_code
             for j in range(n_bodies):
                 if timeout[e, j] == 0:
                     grid[pos[e, j]] = agent if j < n_agents else prey
             for i in range(n_agents):
+                at = (k * n_agents + i) * n_view * m
                 if timeout[e, i] != 0:
+                    for v in range(n_view * m):
+                        obs[at + v] = table[absent, v % m]
                     continue
                 p = pos[e, i]
-                o = ori[e, i]
-                at = (k * n_agents + i) * n_view * n_ch
-                off = view_off[o]
-                for v in range(n_view):
-                    c = grid[p + off[v]]
-                    obs[at + v * n_ch + lit[c]] = value[c]
-            at = k * n_cells * n_ch
-            for m in range(n_cells):
-                c = grid[interior[m]]
-                state[at + m * n_ch + lit[c]] = value[c]
+                off = view_off[ori[e, i]]
+                if m == 1:  # four channels: one 16-byte move a cell
+                    for v in range(n_view):
+                        obs[at + v] = table[grid[p + off[v]], 0]
+                else:
+                    for v in range(n_view):
+                        cells[v] = p + off[v]
+                    _rows(obs, at, table, cells, grid, m)
+            _rows(state, k * n_cells * m, table, interior, grid, m)
 
     @_njit
     def _resolve(pos_e, new, present, prio, swap, moving, back):  # type: ignore[no-untyped-def]

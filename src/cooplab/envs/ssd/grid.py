@@ -110,8 +110,9 @@ class Code:
     N = 10
 
 
-# the codes the compiled observation kernel paints: agent, prey, beam, cleaning beam
-_BODY_CODES = np.array([Code.AGENT, Code.PREY, Code.BEAM, Code.CLEAN_BEAM], np.uint8)
+# the codes the compiled observation kernel paints: agent, prey, beam, cleaning beam,
+# and the all-zero row of an absent agent's view
+_BODY_CODES = np.array([Code.AGENT, Code.PREY, Code.BEAM, Code.CLEAN_BEAM, Code.N], np.int64)
 
 
 @dataclass(frozen=True)
@@ -361,8 +362,13 @@ class GridEnv(VectorEnv):
             if ch >= 0:
                 table[code, ch] = 1.0
         self._table = table
-        # the channel each code lights (-1: none), for the compiled kernel
-        self._channel = np.where(table.any(axis=1), table.argmax(axis=1), -1).astype(np.int64)
+        # the same rows as 1-3 opaque units of the widest type that divides a row,
+        # for the compiled kernel (a row of 4 channels is one 16-byte move)
+        row_bytes = table.shape[1] * 4
+        unit = next(
+            t for t in (np.complex128, np.uint64, np.uint32) if row_bytes % t().itemsize == 0
+        )
+        self._table_units = table.view(unit)
         # the same rows as one opaque item each, so a cell's one-hot vector is copied
         # by a single 1-D gather (several times faster than np.take(table, axis=0))
         self._table_items = table.view(np.dtype((np.void, 4 * self.n_channels))).reshape(-1)
@@ -549,7 +555,9 @@ class GridEnv(VectorEnv):
                     f"{self.name}: observe_into: {label} must be a writable C-contiguous "
                     f"float32 array of shape {shape}"
                 )
-        self._out = (obs, state)
+        size = self._table_units.itemsize
+        if obs.ctypes.data % size == 0 and state.ctypes.data % size == 0:
+            self._out = (obs, state)  # else: not aligned for the kernel's copies; ignored
 
     def _observe_compiled(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """:meth:`_observe` by the compiled kernel (the same arrays)."""
@@ -566,11 +574,10 @@ class GridEnv(VectorEnv):
         out, self._out = self._out, None
         if out is not None and k == self.num_envs:
             obs, state = out
-            obs.fill(0.0)
-            state.fill(0.0)
         else:
-            obs = np.zeros((k, n, vh, vw, c), np.float32)
-            state = np.zeros((k, h, w, c), np.float32)
+            obs = np.empty((k, n, vh, vw, c), np.float32)
+            state = np.empty((k, h, w, c), np.float32)
+        unit = self._table_units
         _compiled.observe(
             np.ascontiguousarray(rows, np.int64),
             self.base,
@@ -584,11 +591,10 @@ class GridEnv(VectorEnv):
             n,
             self._view_off,
             self.interior,
-            self._channel,
-            c,
+            unit,
             _BODY_CODES,
-            obs.reshape(-1),
-            state.reshape(-1),
+            obs.reshape(-1).view(unit.dtype),
+            state.reshape(-1).view(unit.dtype),
         )
         return obs, state, self._avail_of(self.timeout[rows][:, :n] == 0)
 
