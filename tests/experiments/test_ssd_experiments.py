@@ -24,6 +24,8 @@ def test_bad_configs_name_the_field():
         scarcity_and_conflict.Config(apple_respawn=(5,))
     with pytest.raises(ValueError, match="increasing"):
         scarcity_and_conflict.Config(apple_respawn=(50, 2))
+    with pytest.raises(ValueError, match="algorithm must be one of ppo, a2c, dqn; got 'sac'"):
+        scarcity_and_conflict.Config(algorithm="sac")
     with pytest.raises(ValueError, match="last"):
         tragedy_of_the_commons.Config(iterations=2, last=3)
     with pytest.raises(ValueError, match="map"):
@@ -100,6 +102,32 @@ def test_scarcity_verdict_reads_the_numbers():
         "beam-rate-by-scarcity",
         "filmstrip",
     ]
+
+
+def test_scarcity_trains_the_algorithm_it_is_given(monkeypatch):
+    from cooplab.experiments import _ssd_runs
+
+    seen = []
+    real = _ssd_runs.train_task
+
+    def spy(task):
+        seen.append(task.algorithm)
+        return real(task)
+
+    monkeypatch.setattr(scarcity_and_conflict, "train_task", spy)
+    cfg = dataclasses.replace(
+        scarcity_and_conflict.Config.quick(),
+        seeds=1,
+        iterations=1,
+        last=1,
+        num_envs=1,
+        episode_limit=10,
+        frames=0,
+        algorithm="dqn",
+    )
+    result = scarcity_and_conflict.run(cfg, as_generator(1))
+    assert seen == ["dqn", "dqn"]
+    assert "dqn, 1 iterations" in result.checks[0].detail
 
 
 def test_social_influence_pairs_seeds_across_rewards():

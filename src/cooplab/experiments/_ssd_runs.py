@@ -33,6 +33,7 @@ class Task:
     last: int
     frames: int = 0
     influence_weight: float = 0.1
+    algorithm: str = "ppo"
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,14 @@ class RunOutcome:
 
 def train_task(task: Task) -> RunOutcome:
     """Train one population and measure it (runs in a worker process)."""
-    from cooplab.ssd.learners import PopulationConfig
+    from cooplab.ssd.learners import AgentConfig, PopulationConfig
     from cooplab.ssd.train import train
 
-    cfg = PopulationConfig(influence=task.influence, influence_weight=task.influence_weight)
+    cfg = PopulationConfig(
+        agents=(AgentConfig(algorithm=task.algorithm),),
+        influence=task.influence,
+        influence_weight=task.influence_weight,
+    )
     params = dict(task.env_params)
     result, pop = train(
         task.env,

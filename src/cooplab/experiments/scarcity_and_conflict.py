@@ -5,8 +5,9 @@ learn to use the tagging beam more (more aggressive policies) when apples are
 scarce (a long respawn time ``N_apple``) than when they are abundant.
 
 What is run: for each ``N_apple`` in ``apple_respawn`` and each of ``seeds``
-seeds, two independent recurrent PPO learners (one network each,
-:mod:`cooplab.ssd.learners`) train in :class:`~cooplab.envs.ssd.Gathering`
+seeds, two independent recurrent learners (one network each,
+:mod:`cooplab.ssd.learners`; PPO, or with ``algorithm`` A2C or DQN, the
+algorithm of Leibo et al.) train in :class:`~cooplab.envs.ssd.Gathering`
 (``tag_out_time`` steps out after two hits) for ``iterations`` collections of
 ``num_envs`` episodes of ``episode_limit`` steps.
 
@@ -36,6 +37,7 @@ from cooplab.experiments._ssd_runs import RunOutcome, Task, filmstrip_figure, me
 from cooplab.experiments.base import Check, Experiment, Table
 from cooplab.runtime.executor import Executor
 from cooplab.runtime.progress import ProgressFn, null_progress
+from cooplab.ssd import ALGORITHMS
 
 __all__ = ["EXPERIMENT", "Config", "Result", "figures", "run", "tables"]
 
@@ -52,6 +54,7 @@ class Config:
     tag_out_time: int = 25
     last: int = 2
     frames: int = 6
+    algorithm: str = "ppo"
 
     @classmethod
     def quick(cls) -> Config:
@@ -70,6 +73,10 @@ class Config:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "apple_respawn", tuple(self.apple_respawn))
+        if self.algorithm not in ALGORITHMS:
+            raise ValueError(
+                f"algorithm must be one of {', '.join(ALGORITHMS)}; got {self.algorithm!r}"
+            )
         if len(self.apple_respawn) < 2 or any(
             isinstance(a, bool) or not isinstance(a, int) or a < 1 for a in self.apple_respawn
         ):
@@ -135,6 +142,7 @@ def run(
             seed=s,
             last=config.last,
             frames=config.frames if (lvl == config.apple_respawn[-1] and k == 0) else 0,
+            algorithm=config.algorithm,
         )
         for lvl in config.apple_respawn
         for k, s in enumerate(seeds)
@@ -180,7 +188,8 @@ def run(
                 for lvl, m, s in zip(levels, bm, bs, strict=True)
             )
             + f"; difference {gap:+.3f} (2 se = {2 * se:.3f}); Spearman over runs {rho:.2f}; "
-            f"random policy 0.125; {config.iterations} iterations = {steps} environment steps per run"
+            f"random policy 0.125; {config.algorithm}, {config.iterations} iterations = {steps} "
+            "environment steps per run"
             + (
                 " (a quick run: too short for learned aggression to appear)"
                 if config.iterations < 50

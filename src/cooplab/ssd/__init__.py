@@ -11,4 +11,9 @@ The environments themselves are :mod:`cooplab.envs.ssd`.
 
 from cooplab.ssd.metrics import SocialOutcomes, social_outcomes
 
-__all__ = ["SocialOutcomes", "social_outcomes"]
+#: The learners' algorithms and the social-influence variants (here, not in the
+#: torch module, so configurations can be checked without torch).
+ALGORITHMS = ("ppo", "a2c", "dqn")
+INFLUENCE = ("none", "centralised", "moa")
+
+__all__ = ["ALGORITHMS", "INFLUENCE", "SocialOutcomes", "social_outcomes"]

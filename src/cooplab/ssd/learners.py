@@ -49,6 +49,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from cooplab.runtime.rng import RngLike, as_generator
+from cooplab.ssd import ALGORITHMS, INFLUENCE
 
 __all__ = [
     "INFLUENCE",
@@ -60,9 +61,6 @@ __all__ = [
     "kl_categorical",
     "make_population",
 ]
-
-INFLUENCE = ("none", "centralised", "moa")
-ALGORITHMS = ("ppo", "a2c", "dqn")
 
 
 @dataclass(frozen=True)
