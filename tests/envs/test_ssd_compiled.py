@@ -159,6 +159,20 @@ def test_a_harvest_subclass_that_changes_a_rule_steps_with_numpy() -> None:
     assert Harvest(num_envs=1, engine="numba")._plain
 
 
+def test_a_game_that_paints_its_own_way_is_observed_with_numpy() -> None:
+    class Marked(Harvest):
+        def _paint(self, grid_: np.ndarray, idx: np.ndarray | None) -> None:
+            super()._paint(grid_, idx)
+            grid_[:, self.apple_cells[0]] = grid.Code.WALL  # the first apple cell shows a wall
+
+    env = Marked(num_envs=1, seed=0, engine="numba")
+    assert not env._paints_layers
+    first = env.reset()
+    r, c = env.cell_of(env.apple_cells[0])
+    assert first.state[0, r, c].tolist() == [1.0, 0.0, 0.0, 0.0]
+    assert Harvest(num_envs=1, engine="numba")._paints_layers
+
+
 def test_engine_is_checked() -> None:
     with pytest.raises(ValueError, match="engine must be one of auto, numpy, numba; got 'gpu'"):
         make("harvest_v1", engine="gpu")

@@ -307,6 +307,12 @@ class GridEnv(VectorEnv):
         self.events: dict[str, np.ndarray] = {}
         self._zero_events()
         self._out: tuple[np.ndarray, np.ndarray] | None = None
+        # the compiled observations paint the map as render_codes does, from _layers:
+        # a subclass that paints otherwise is observed with numpy
+        cls = type(self)
+        self._paints_layers = (
+            cls._paint is GridEnv._paint and cls.render_codes is GridEnv.render_codes
+        )
 
     # -- geometry ---------------------------------------------------------------------
 
@@ -507,7 +513,7 @@ class GridEnv(VectorEnv):
 
     def _observe(self, idx: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         rows = self._all if idx is None else idx
-        if self.engine == "numba":
+        if self.engine == "numba" and self._paints_layers:
             return self._observe_compiled(rows)
         k, n = len(rows), self.spec.n_agents
         grid = self.render_codes(rows)
@@ -537,7 +543,7 @@ class GridEnv(VectorEnv):
         return avail
 
     def observe_into(self, obs: np.ndarray, state: np.ndarray) -> None:
-        if self.engine != "numba":
+        if self.engine != "numba" or not self._paints_layers:
             return
         b, spec = self.num_envs, self.spec
         for label, x, shape in (
