@@ -181,27 +181,13 @@ class Cleanup(GridEnv):
         self.apples = np.zeros((b, len(self.apple_cells)), bool)
         self.waste = np.zeros((b, len(self.river_cells)), bool)
         self._clean_off = self._beam_off
-        # the compiled step follows Cleanup's own rules: a subclass that changes a
-        # hook steps with numpy
-        self._plain = all(
-            getattr(type(self), hook) is getattr(Cleanup, hook)
-            for hook in ("_pick_up", "_after_beams", "_grow", "_npc_actions", "_step")
-        )
-        const = _compiled.stream_constant
-        self._consts = np.array([const(s) for s in range(4)], np.uint64)
-        self._spawn_consts = np.array([const(200 + j) for j in range(self.n_bodies)], np.uint64)
-        self._ori_consts = np.array([const(300 + j) for j in range(self.n_bodies)], np.uint64)
+        self._compiled_rules(Cleanup, streams=4)
 
     def _step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if self.engine != "numba" or not self._plain:
             return super()._step(actions)
-        b, n = self.num_envs, self.spec.n_agents
-        reward = np.empty((b, n), np.float32)
+        reward = self._fresh_outputs(("ate", "cleaned"))
         ev = self.events
-        for key, dtype in (("fired", bool), ("hit", np.int64), ("tagged", bool), ("out", bool)):
-            ev[key] = np.empty((b, n), dtype)
-        ev["ate"] = np.empty((b, n), np.int64)
-        ev["cleaned"] = np.empty((b, n), np.int64)
         p = self.probs
         _compiled.cleanup_step(
             np.ascontiguousarray(actions, np.int64),
@@ -243,7 +229,7 @@ class Cleanup(GridEnv):
             ev["ate"],
             ev["cleaned"],
         )
-        return reward, np.zeros(b, bool)
+        return reward, np.zeros(self.num_envs, bool)
 
     def waste_density(self) -> np.ndarray:
         """``(B,)`` fraction of river cells holding waste."""

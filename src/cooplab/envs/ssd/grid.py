@@ -565,6 +565,31 @@ class GridEnv(VectorEnv):
         if obs.ctypes.data % size == 0 and state.ctypes.data % size == 0:
             self._out = (obs, state)  # else: not aligned for the kernel's copies; ignored
 
+    def _compiled_rules(self, owner: type, streams: int) -> None:
+        """Prepare the compiled step of game ``owner`` (its kernel draws streams
+        ``0 .. streams - 1`` and the returns' ``200 + j``, ``300 + j``): a subclass
+        that changes one of the game's hooks steps with numpy (``self._plain``)."""
+        cls = type(self)
+        self._plain = all(
+            getattr(cls, hook) is getattr(owner, hook)
+            for hook in ("_pick_up", "_after_beams", "_grow", "_npc_actions", "_step")
+        )
+        const = _compiled.stream_constant
+        self._consts = np.array([const(s) for s in range(streams)], np.uint64)
+        self._spawn_consts = np.array([const(200 + j) for j in range(self.n_bodies)], np.uint64)
+        self._ori_consts = np.array([const(300 + j) for j in range(self.n_bodies)], np.uint64)
+
+    def _fresh_outputs(self, counts: tuple[str, ...]) -> np.ndarray:
+        """New reward ``(B, N)`` and event arrays for a compiled step to fill (the
+        events ``counts`` as integers); returns the reward."""
+        b, n = self.num_envs, self.spec.n_agents
+        ev = self.events
+        for key, dtype in (("fired", bool), ("hit", np.int64), ("tagged", bool), ("out", bool)):
+            ev[key] = np.empty((b, n), dtype)
+        for key in counts:
+            ev[key] = np.empty((b, n), np.int64)
+        return np.empty((b, n), np.float32)
+
     def _observe_compiled(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """:meth:`_observe` by the compiled kernel (the same arrays)."""
         k, n = len(rows), self.spec.n_agents

@@ -166,16 +166,7 @@ class Harvest(GridEnv):
         self._nb = nb
         self._full_counts = self._near.sum(axis=1).astype(np.int16)
         self.counts = np.zeros((self.num_envs, p + 1), np.int16)
-        # the compiled step follows Harvest's own rules: a subclass that changes a
-        # hook steps with numpy
-        self._plain = all(
-            getattr(type(self), hook) is getattr(Harvest, hook)
-            for hook in ("_pick_up", "_after_beams", "_grow", "_npc_actions", "_step")
-        )
-        const = _compiled.stream_constant
-        self._consts = np.array([const(0), const(1)], np.uint64)
-        self._spawn_consts = np.array([const(200 + j) for j in range(self.n_bodies)], np.uint64)
-        self._ori_consts = np.array([const(300 + j) for j in range(self.n_bodies)], np.uint64)
+        self._compiled_rules(Harvest, streams=2)
 
     def _reset_resources(self, idx: np.ndarray) -> None:
         self.apples[idx] = True
@@ -201,12 +192,8 @@ class Harvest(GridEnv):
     def _step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if self.engine != "numba" or not self._plain:
             return super()._step(actions)
-        b, n = self.num_envs, self.spec.n_agents
-        reward = np.empty((b, n), np.float32)
+        reward = self._fresh_outputs(("ate",))
         ev = self.events
-        for key, dtype in (("fired", bool), ("hit", np.int64), ("tagged", bool), ("out", bool)):
-            ev[key] = np.empty((b, n), dtype)
-        ev["ate"] = np.empty((b, n), np.int64)
         _compiled.harvest_step(
             np.ascontiguousarray(actions, np.int64),
             self.pos,
@@ -243,7 +230,7 @@ class Harvest(GridEnv):
             ev["out"],
             ev["ate"],
         )
-        return reward, np.zeros(b, bool)
+        return reward, np.zeros(self.num_envs, bool)
 
     def _count_change(self, envs: np.ndarray, points: np.ndarray, delta: int) -> None:
         # one flat index and a value of the counts' own dtype: numpy's fast path
