@@ -6,8 +6,8 @@ scarce (a long respawn time ``N_apple``) than when they are abundant.
 
 What is run: for each ``N_apple`` in ``apple_respawn`` and each of ``seeds``
 seeds, two independent recurrent learners (one network each,
-:mod:`cooplab.ssd.learners`; PPO, or with ``algorithm`` A2C or DQN, the
-algorithm of Leibo et al.) train in :class:`~cooplab.envs.ssd.Gathering`
+:mod:`cooplab.ssd.learners`; ``algorithm`` DQN by default, the algorithm of
+Leibo et al., or PPO or A2C) train in :class:`~cooplab.envs.ssd.Gathering`
 (``tag_out_time`` steps out after two hits) for ``iterations`` collections of
 ``num_envs`` episodes of ``episode_limit`` steps.
 
@@ -54,7 +54,9 @@ class Config:
     tag_out_time: int = 25
     last: int = 2
     frames: int = 6
-    algorithm: str = "ppo"
+    # Leibo et al. trained DQN; with PPO the full preset's learners stopped firing at
+    # every level (docs/ssd.md records both)
+    algorithm: str = "dqn"
 
     @classmethod
     def quick(cls) -> Config:
