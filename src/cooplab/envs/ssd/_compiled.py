@@ -1,7 +1,6 @@
 """Compiled kernels (numba) for the gridworld games: the numpy rules, fused per environment.
 
-The numpy code of :mod:`cooplab.envs.ssd.grid` and :mod:`cooplab.envs.ssd.harvest`
-steps a batch with a few dozen whole-array operations, each of which walks
+The numpy code of :mod:`cooplab.envs.ssd.grid` and the games' modules steps a batch with a few dozen whole-array operations, each of which walks
 arrays of ``B x N x cells``; most of a step's time goes into building those
 large temporaries. The kernels here do the same work one environment at a
 time in plain loops, compiled by numba, on a few hundred bytes of scratch:
@@ -9,8 +8,11 @@ time in plain loops, compiled by numba, on a few hundred bytes of scratch:
 - :func:`observe`: render the cell codes of one environment (map, resources,
   beams, bodies) and copy each agent's rotated window and the global state out
   of them as one-hot rows (every game);
-- :func:`harvest_step`: one step of Harvest (moves, turns, pick-ups, beams,
-  tag-outs and returns, regrowth).
+- :func:`harvest_step` and :func:`cleanup_step`: one step of Harvest (moves,
+  turns, pick-ups, beams, tag-outs and returns, regrowth) and of Cleanup (the
+  same, with cleaning, apple growth and waste), built from shared per-environment
+  pieces (``_move``, ``_fire``, ``_come_back``); Gathering and Wolfpack step
+  with numpy and observe with :func:`observe`.
 
 They follow the numpy code rule for rule, draw the same counter-based
 random numbers (:func:`cooplab.envs.base.counter_uniform`, recomputed here for
