@@ -26,6 +26,8 @@ def test_bad_configs_name_the_field():
         scarcity_and_conflict.Config(apple_respawn=(50, 2))
     with pytest.raises(ValueError, match="algorithm must be one of ppo, a2c, dqn; got 'sac'"):
         scarcity_and_conflict.Config(algorithm="sac")
+    with pytest.raises(ValueError, match="algorithm must be one of ppo, a2c, dqn; got 'q'"):
+        tragedy_of_the_commons.Config(algorithm="q")
     with pytest.raises(ValueError, match="last"):
         tragedy_of_the_commons.Config(iterations=2, last=3)
     with pytest.raises(ValueError, match="map"):
@@ -104,7 +106,14 @@ def test_scarcity_verdict_reads_the_numbers():
     ]
 
 
-def test_scarcity_trains_the_algorithm_it_is_given(monkeypatch):
+@pytest.mark.parametrize(
+    ("module", "small", "check"),
+    [
+        (scarcity_and_conflict, {"apple_respawn": (2, 50)}, 0),
+        (tragedy_of_the_commons, {"agents": (2,), "scripted_envs": 1}, 1),
+    ],
+)
+def test_the_learners_train_with_the_algorithm_the_config_names(monkeypatch, module, small, check):
     from cooplab.experiments import _ssd_runs
 
     seen = []
@@ -114,20 +123,21 @@ def test_scarcity_trains_the_algorithm_it_is_given(monkeypatch):
         seen.append(task.algorithm)
         return real(task)
 
-    monkeypatch.setattr(scarcity_and_conflict, "train_task", spy)
+    monkeypatch.setattr(module, "train_task", spy)
     cfg = dataclasses.replace(
-        scarcity_and_conflict.Config.quick(),
+        module.Config.quick(),
         seeds=1,
         iterations=1,
         last=1,
         num_envs=1,
         episode_limit=10,
         frames=0,
-        algorithm="dqn",
+        algorithm="a2c",
+        **small,
     )
-    result = scarcity_and_conflict.run(cfg, as_generator(1))
-    assert seen == ["dqn", "dqn"]
-    assert "dqn, 1 iterations" in result.checks[0].detail
+    result = module.run(cfg, as_generator(1))
+    assert seen and set(seen) == {"a2c"}
+    assert "a2c, 1 iterations" in result.checks[check].detail
 
 
 def test_social_influence_pairs_seeds_across_rewards():

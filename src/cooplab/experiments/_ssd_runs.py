@@ -14,7 +14,23 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["RunOutcome", "Task", "filmstrip_figure", "finite", "mean_se", "train_task"]
+__all__ = [
+    "RunOutcome",
+    "Task",
+    "check_algorithm",
+    "filmstrip_figure",
+    "finite",
+    "mean_se",
+    "train_task",
+]
+
+
+def check_algorithm(algorithm: str) -> None:
+    """Refuse a learner algorithm that :mod:`cooplab.ssd.learners` does not have."""
+    from cooplab.ssd import ALGORITHMS
+
+    if algorithm not in ALGORITHMS:
+        raise ValueError(f"algorithm must be one of {', '.join(ALGORITHMS)}; got {algorithm!r}")
 
 
 def finite(x: float) -> float | None:

@@ -33,11 +33,17 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from cooplab.experiments._ssd_runs import RunOutcome, Task, filmstrip_figure, mean_se, train_task
+from cooplab.experiments._ssd_runs import (
+    RunOutcome,
+    Task,
+    check_algorithm,
+    filmstrip_figure,
+    mean_se,
+    train_task,
+)
 from cooplab.experiments.base import Check, Experiment, Table
 from cooplab.runtime.executor import Executor
 from cooplab.runtime.progress import ProgressFn, null_progress
-from cooplab.ssd import ALGORITHMS
 
 __all__ = ["EXPERIMENT", "Config", "Result", "figures", "run", "tables"]
 
@@ -75,10 +81,7 @@ class Config:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "apple_respawn", tuple(self.apple_respawn))
-        if self.algorithm not in ALGORITHMS:
-            raise ValueError(
-                f"algorithm must be one of {', '.join(ALGORITHMS)}; got {self.algorithm!r}"
-            )
+        check_algorithm(self.algorithm)
         if len(self.apple_respawn) < 2 or any(
             isinstance(a, bool) or not isinstance(a, int) or a < 1 for a in self.apple_respawn
         ):

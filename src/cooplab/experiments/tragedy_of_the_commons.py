@@ -11,8 +11,9 @@ What is run:
   (eat the nearest apple) and restrained (eat only apples with at least ``k``
   apples nearby, ``k = 1..5``; the best ``k`` is the cooperative reference),
   for each number of agents;
-- ``seeds`` populations of independent recurrent PPO learners (one network
-  per agent) for each number of agents, trained for ``iterations``
+- ``seeds`` populations of independent recurrent learners (one network
+  per agent; ``algorithm`` PPO by default, or A2C or DQN, the algorithm of
+  Perolat et al.) for each number of agents, trained for ``iterations``
   collections of ``num_envs`` episodes, measured over the last ``last``.
 
 Both on the same map and episode length. What is measured: collective return
@@ -41,6 +42,7 @@ import numpy as np
 from cooplab.experiments._ssd_runs import (
     RunOutcome,
     Task,
+    check_algorithm,
     filmstrip_figure,
     finite,
     mean_se,
@@ -68,6 +70,7 @@ class Config:
     scripted_envs: int = 8
     last: int = 1
     frames: int = 6
+    algorithm: str = "ppo"
 
     @classmethod
     def quick(cls) -> Config:
@@ -100,6 +103,7 @@ class Config:
                 raise ValueError(f"{name} must be a positive integer; got {v!r}")
         if self.last > self.iterations:
             raise ValueError(f"last ({self.last}) cannot exceed iterations ({self.iterations})")
+        check_algorithm(self.algorithm)
 
 
 @dataclass(frozen=True)
@@ -173,6 +177,7 @@ def run(
             seed=s,
             last=config.last,
             frames=config.frames if (n == config.agents[-1] and k == 0) else 0,
+            algorithm=config.algorithm,
         )
         for n in config.agents
         for k, s in enumerate(seeds)
@@ -228,9 +233,8 @@ def run(
             "Independent learners land below the cooperative reference: learned collective return "
             "+ 2 se is below the best restrained policy's, for every number of agents",
             bool(c2),
-            "; ".join(details2)
-            + f" (mean +- se over {config.seeds} seeds, {config.iterations} iterations)"
-            + quick_note,
+            "; ".join(details2) + f" (mean +- se over {config.seeds} seeds, {config.algorithm}, "
+            f"{config.iterations} iterations)" + quick_note,
         ),
         shortfall_check(gaps, quick_note),
     )
