@@ -44,6 +44,7 @@ from cooplab.experiments._ssd_runs import (
 from cooplab.experiments.base import Check, Experiment, Table
 from cooplab.runtime.executor import Executor
 from cooplab.runtime.progress import ProgressFn, null_progress
+from cooplab.ssd import INFLUENCE
 
 __all__ = ["EXPERIMENT", "Config", "Result", "figures", "run", "tables"]
 
@@ -89,11 +90,10 @@ class Config:
         object.__setattr__(self, "variants", tuple(self.variants))
         if not self.envs or any(e not in ENVS for e in self.envs):
             raise ValueError(f"envs must be among {ENVS}; got {self.envs!r}")
-        if "none" not in self.variants or any(
-            v not in ("none", "centralised", "moa") for v in self.variants
-        ):
+        if "none" not in self.variants or any(v not in INFLUENCE for v in self.variants):
             raise ValueError(
-                f"variants must include 'none' and be among none/centralised/moa; got {self.variants!r}"
+                f"variants must include 'none' and be among {'/'.join(INFLUENCE)}; "
+                f"got {self.variants!r}"
             )
         if self.maps not in ("small", "ssd"):
             raise ValueError(f"maps must be 'small' or 'ssd'; got {self.maps!r}")
